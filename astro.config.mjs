@@ -1,0 +1,35 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import mdx from '@astrojs/mdx';
+import svelte from '@astrojs/svelte';
+import remarkMath from 'remark-math';
+import rehypeKatex from 'rehype-katex';
+
+/**
+ * SITE_URL and BASE_PATH let the same source deploy at a domain root or under a sub-path
+ * (GitHub Pages style: SITE_URL=https://user.github.io BASE_PATH=/repo/). Pages build every
+ * link from import.meta.env.BASE_URL, so nothing else changes.
+ */
+const base = process.env.BASE_PATH ?? '/';
+
+export default defineConfig({
+  site: process.env.SITE_URL ?? 'http://127.0.0.1:4321',
+  base,
+  trailingSlash: 'ignore',
+  output: 'static',
+  integrations: [svelte(), mdx()],
+  markdown: {
+    remarkPlugins: [remarkMath],
+    rehypePlugins: [rehypeKatex],
+  },
+  build: {
+    // Keep styles in files, not inline, so a strict Content-Security-Policy needs no exceptions.
+    inlineStylesheets: 'never',
+  },
+  vite: {
+    build: {
+      // Same reason for scripts: never inline them as data URLs.
+      assetsInlineLimit: 0,
+    },
+  },
+});

@@ -1,0 +1,48 @@
+import * as Plot from '@observablehq/plot';
+
+export interface ProbabilityBar {
+  /** The token as shown on the axis (whitespace already made visible). */
+  label: string;
+  /** Probability before the method changed anything. */
+  before: number;
+  /** Probability after the method; 0 for a removed token. */
+  after: number;
+}
+
+export interface ProbabilityBarsOptions {
+  width?: number;
+  /** Accessible description of the chart as a whole. */
+  ariaLabel?: string;
+}
+
+const defaults = { width: 640, ariaLabel: 'Probability of each candidate token before and after' };
+
+/**
+ * Horizontal bars: the processed probability of each token, with a tick at its original
+ * probability, so a reader sees both where mass was removed and where it went.
+ */
+export function probabilityBars(bars: readonly ProbabilityBar[], options: ProbabilityBarsOptions = {}): Element {
+  const { width, ariaLabel } = { ...defaults, ...options };
+  const order = bars.map((b) => b.label);
+  return Plot.plot({
+    width,
+    height: 28 * bars.length + 50,
+    marginLeft: 110,
+    ariaLabel,
+    x: { label: 'Probability →', domain: [0, 1], grid: true, percent: false },
+    y: { label: 'Token', domain: order },
+    marks: [
+      Plot.barX(bars, { x: 'after', y: 'label', fill: 'var(--accent)', ariaLabel: 'after' }),
+      Plot.tickX(bars, { x: 'before', y: 'label', stroke: 'var(--fg)', strokeWidth: 2, ariaLabel: 'before' }),
+      Plot.text(bars, {
+        x: 'after',
+        y: 'label',
+        text: (b: ProbabilityBar) => b.after.toFixed(3),
+        dx: 4,
+        textAnchor: 'start',
+        fill: 'var(--fg)',
+      }),
+      Plot.ruleX([0]),
+    ],
+  });
+}

@@ -1,0 +1,78 @@
+import { expect, test, type Page } from '@playwright/test';
+import { explore } from '../../src/components/widgets/distribution-explorer/explore';
+import { exampleLogits, exampleTokens } from '../../src/components/widgets/distribution-explorer/example';
+import { collectPageErrors, waitForIslands } from './support/page-checks';
+
+const chapter = '/explainers/01-logits-to-text/';
+
+async function openFigure(page: Page) {
+  await page.goto(chapter);
+  const figure = page.getByRole('figure');
+  await figure.scrollIntoViewIfNeeded();
+  await waitForIslands(page);
+  return figure;
+}
+
+async function shownColumn(page: Page, testId: string): Promise<number[]> {
+  const cells = await page.getByTestId(testId).allTextContents();
+  return cells.map(Number);
+}
+
+function expectedColumn(settings: Parameters<typeof explore>[1], column: 'before' | 'after'): number[] {
+  const result = explore(exampleLogits, settings);
+  if (!result.ok) throw new Error(result.message);
+  return Array.from(result[column], (p) => Number(p.toFixed(3)));
+}
+
+test('the figure shows the decoding core numbers and follows every slider', async ({ page }) => {
+  const errors = collectPageErrors(page);
+  const figure = await openFigure(page);
+  const defaults = { temperature: 1, topK: 0, topP: 1, minP: 0 };
+  expect(await shownColumn(page, 'prob-before')).toEqual(expectedColumn(defaults, 'before'));
+  expect(await shownColumn(page, 'prob-after')).toEqual(expectedColumn(defaults, 'after'));
+
+  const steps: Array<[string, string, Partial<typeof defaults>]> = [
+    ['Temperature', '0.5', { temperature: 0.5 }],
+    ['Top-k', '5', { topK: 5 }],
+    ['Top-p', '0.8', { topP: 0.8 }],
+    ['Min-p', '0.3', { minP: 0.3 }],
+  ];
+  let settings = { ...defaults };
+  for (const [name, value, change] of steps) {
+    await figure.getByRole('slider', { name }).fill(value);
+    settings = { ...settings, ...change };
+    const expected = expectedColumn(settings, 'after');
+    await expect.poll(() => shownColumn(page, 'prob-after')).toEqual(expected);
+    const kept = expected.filter((p) => p > 0).length;
+    await expect(figure.getByText(`${kept} of ${exampleTokens.length} tokens can still be chosen`)).toBeVisible();
+  }
+  expect(errors).toEqual([]);
+});
+
+test('temperature 0 is greedy: only the most likely token keeps probability', async ({ page }) => {
+  const figure = await openFigure(page);
+  await figure.getByRole('slider', { name: 'Temperature' }).fill('0');
+  await expect(figure.getByText('1 of 12 tokens can still be chosen (greedy)')).toBeVisible();
+  const after = await shownColumn(page, 'prob-after');
+  expect(after[0]).toBe(1);
+  expect(after.slice(1).every((p) => p === 0)).toBe(true);
+});
+
+test('sliders step with the keyboard', async ({ page }) => {
+  const figure = await openFigure(page);
+  const topK = figure.getByRole('slider', { name: 'Top-k' });
+  await topK.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(topK).toHaveValue('2');
+  await expect(figure.getByText('2 of 12 tokens can still be chosen')).toBeVisible();
+});
+
+test('token text is shown literally with whitespace made visible', async ({ page }) => {
+  const figure = await openFigure(page);
+  const rowHeaders = figure.getByRole('rowheader');
+  await expect(rowHeaders.first()).toHaveText('␣mat');
+  await expect(rowHeaders.nth(10)).toHaveText('⏎');
+  // The chart is an Observable Plot SVG with labelled axes.
+  await expect(figure.locator('svg').getByText('Probability →')).toBeVisible();
+});
