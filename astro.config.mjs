@@ -17,6 +17,8 @@ export default defineConfig({
   base,
   trailingSlash: 'ignore',
   output: 'static',
+  // A second build (the base-path test) writes elsewhere so it never clobbers dist/.
+  outDir: process.env.ASTRO_OUT_DIR ?? './dist',
   integrations: [svelte(), mdx()],
   markdown: {
     remarkPlugins: [remarkMath],
