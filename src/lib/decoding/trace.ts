@@ -18,7 +18,9 @@ export interface TokenScore {
 
 /** Converts a possibly infinite score to its trace form. */
 export function scoreForTrace(value: number): number | null {
-  return Number.isFinite(value) ? value : null;
+  if (!Number.isFinite(value)) return null;
+  // JSON writes -0 as 0; normalise here so a trace round-trips exactly.
+  return value === 0 ? 0 : value;
 }
 
 /** Lists the `ids` with their probability and score, in the order given. */
