@@ -43,7 +43,9 @@ test('the figure shows the decoding core numbers and follows every slider', asyn
     settings = { ...settings, ...change };
     const expected = expectedColumn(settings, 'after');
     await expect.poll(() => shownColumn(page, 'prob-after')).toEqual(expected);
-    const kept = expected.filter((p) => p > 0).length;
+    const result = explore(exampleLogits, settings);
+    if (!result.ok) throw new Error(result.message);
+    const kept = result.after.filter((p) => p > 0).length;
     await expect(figure.getByText(`${kept} of ${exampleTokens.length} tokens can still be chosen`)).toBeVisible();
   }
   expect(errors).toEqual([]);

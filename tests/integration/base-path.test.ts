@@ -25,10 +25,17 @@ function resolveOnDisk(url: string): string {
   return path === '' || path.endsWith('/') ? join(file, 'index.html') : file;
 }
 
+/** The environment for a child build, without what vitest itself puts there (BASE_URL would override --base). */
+function buildEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ASTRO_OUT_DIR: outDir, ASTRO_TELEMETRY_DISABLED: '1' };
+  for (const key of ['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'NODE_ENV', 'TEST', 'VITEST', 'VITEST_MODE', 'VITEST_POOL_ID', 'VITEST_WORKER_ID']) delete env[key];
+  return env;
+}
+
 beforeAll(() => {
   outDir = mkdtempSync(join(tmpdir(), 'explainer-base-'));
   execFileSync('npx', ['astro', 'build', '--base', base, '--site', 'https://example.org'], {
-    env: { ...process.env, ASTRO_OUT_DIR: outDir, ASTRO_TELEMETRY_DISABLED: '1' },
+    env: buildEnvironment(),
     stdio: 'pipe',
   });
 }, 180_000);

@@ -1,4 +1,5 @@
 import * as Plot from '@observablehq/plot';
+import { asAccessibleImage } from './accessible';
 
 export interface ProbabilityBar {
   /** The token as shown on the axis (whitespace already made visible). */
@@ -24,16 +25,15 @@ const defaults = { width: 640, ariaLabel: 'Probability of each candidate token b
 export function probabilityBars(bars: readonly ProbabilityBar[], options: ProbabilityBarsOptions = {}): Element {
   const { width, ariaLabel } = { ...defaults, ...options };
   const order = bars.map((b) => b.label);
-  return Plot.plot({
+  const chart = Plot.plot({
     width,
     height: 28 * bars.length + 50,
     marginLeft: 110,
-    ariaLabel,
     x: { label: 'Probability →', domain: [0, 1], grid: true, percent: false },
     y: { label: 'Token', domain: order },
     marks: [
-      Plot.barX(bars, { x: 'after', y: 'label', fill: 'var(--accent)', ariaLabel: 'after' }),
-      Plot.tickX(bars, { x: 'before', y: 'label', stroke: 'var(--fg)', strokeWidth: 2, ariaLabel: 'before' }),
+      Plot.barX(bars, { x: 'after', y: 'label', fill: 'var(--accent)' }),
+      Plot.tickX(bars, { x: 'before', y: 'label', stroke: 'var(--fg)', strokeWidth: 2 }),
       Plot.text(bars, {
         x: 'after',
         y: 'label',
@@ -45,4 +45,5 @@ export function probabilityBars(bars: readonly ProbabilityBar[], options: Probab
       Plot.ruleX([0]),
     ],
   });
+  return asAccessibleImage(chart, ariaLabel);
 }
