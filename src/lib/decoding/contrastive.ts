@@ -1,0 +1,402 @@
+/**
+ * Contrastive decoding: an expert and an amateur model score the same next token, and the
+ * decision favours what the expert believes *more than* the amateur does (ALGORITHMS.md §2-3).
+ *
+ * Two published forms, both restricted to the expert's plausible head
+ * `V_head = { x : p_exp(x) >= alpha * max p_exp }`:
+ * - `li2022` (Li et al. 2022, arXiv 2210.15097): `log p_exp(x) - (1/tau) * log p_ama(x)`.
+ *   As in the reference code, the amateur temperature tau divides the amateur's
+ *   log-probabilities, not its logits.
+ * - `obrien2023` (O'Brien & Lewis 2023, arXiv 2309.09117): `(1 + beta) * s_e(x) - beta * s_a(x)`
+ *   on raw logits. Up to a positive factor and a constant on the head it equals `li2022` with
+ *   tau = (1 + beta) / beta, so both pick the same token.
+ */
+
+import { argmax, logSumExp, topKIndices } from './numerics';
+import { scoreForTrace, type TokenScore } from './trace';
+import { requireInRange } from './validate';
+
+export type ContrastiveVariant = 'li2022' | 'obrien2023';
+
+export interface ContrastiveOptions {
+  variant: ContrastiveVariant;
+  /** Plausibility cut-off relative to the expert's top probability, in [0, 1]; 0 keeps every token. */
+  alpha?: number;
+  /** obrien2023 only: weight of the amateur, >= 0; 0 is expert greedy. */
+  beta?: number;
+  /** li2022 only: tau > 0, divides the amateur's log-probabilities. */
+  amateurTemperature?: number;
+}
+
+export const CONTRASTIVE_DEFAULTS = { alpha: 0.1, beta: 0.5, amateurTemperature: 1 } as const;
+
+const VARIANTS: readonly ContrastiveVariant[] = ['li2022', 'obrien2023'];
+
+/**
+ * log(2^-126), about -87.34: the log of the smallest normal float32 probability.
+ *
+ * Contrast scores subtract a second distribution's log-probability, so a token that the second
+ * model rules out (-Infinity) would score +Infinity, which no chart can draw and which ties
+ * every such token. Instead a ruled-out token is treated as if it had the smallest probability
+ * a float32 softmax can hold: it still gets the largest bonus, but a finite, drawable one.
+ */
+export const LOG_PROB_FLOOR = Math.log(2 ** -126);
+
+/**
+ * Throws unless `row` is a usable row of logits: non-empty, no NaN, no +Infinity (a model never
+ * emits it, and it would make every log-probability but one -Infinity), not entirely -Infinity.
+ */
+export function requireLogitRow(name: string, row: Float32Array): void {
+  if (row.length === 0) throw new RangeError(`${name} is empty; expected one logit per vocabulary entry`);
+  let anyFinite = false;
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i];
+    if (Number.isNaN(v) || v === Infinity) {
+      throw new RangeError(`${name} must hold finite numbers or -Infinity, got ${String(v)} at index ${i}`);
+    }
+    if (v !== -Infinity) anyFinite = true;
+  }
+  if (!anyFinite) throw new RangeError(`${name} is -Infinity everywhere: no token is left to choose from`);
+}
+
+/**
+ * A float64 score as float32, refusing overflow. Extreme parameters (tau near 0, a huge beta)
+ * can push a score past float32's range; an Infinity there would tie tokens arbitrarily and could
+ * not be drawn, so the caller hears which value was too extreme instead.
+ */
+export function toFloat32Score(value: number, what: string): number {
+  const f = Math.fround(value);
+  if (!Number.isFinite(f)) throw new RangeError(`${what} overflows float32 (${value}); use a less extreme value`);
+  // A float32 underflow can leave -0, which JSON writes as 0: a trace would not round-trip.
+  return f === 0 ? 0 : f;
+}
+
+export interface FlooredLogProbs {
+  /** Float64 log-probabilities, with -Infinity replaced by `floor`. */
+  logProbs: Float64Array;
+  /** The stand-in used for -Infinity: min(LOG_PROB_FLOOR, the row's smallest finite log-prob). */
+  floor: number;
+  /** log of the softmax normaliser, so a floored log-prob maps back to a logit as floor + logNormalizer. */
+  logNormalizer: number;
+  /** How many entries were -Infinity and got the stand-in. */
+  flooredCount: number;
+}
+
+/**
+ * Log-probabilities of a row where tokens the row rules out get a finite stand-in.
+ *
+ * The stand-in is LOG_PROB_FLOOR, or the row's smallest finite log-probability if that is lower,
+ * so the substitution never ranks a ruled-out token as more likely than one the row kept, and
+ * every finite entry keeps its exact value.
+ */
+export function flooredLogProbs(logits: Float32Array): FlooredLogProbs {
+  const logNormalizer = logSumExp(logits);
+  const logProbs = new Float64Array(logits.length);
+  let smallestFinite = Infinity;
+  let flooredCount = 0;
+  for (let i = 0; i < logits.length; i++) {
+    if (logits[i] === -Infinity) {
+      flooredCount++;
+      continue;
+    }
+    const lp = logits[i] - logNormalizer;
+    logProbs[i] = lp;
+    if (lp < smallestFinite) smallestFinite = lp;
+  }
+  const floor = Math.min(LOG_PROB_FLOOR, smallestFinite);
+  if (flooredCount > 0) for (let i = 0; i < logits.length; i++) if (logits[i] === -Infinity) logProbs[i] = floor;
+  return { logProbs, floor, logNormalizer, flooredCount };
+}
+
+export interface PlausibleHead {
+  /** mask[x] = 1 when token x is in the head. */
+  mask: Uint8Array;
+  /** Number of tokens in the head. */
+  size: number;
+  /** alpha * max p_exp. */
+  thresholdProb: number;
+  /** log(alpha) + max log p_exp; -Infinity when alpha = 0. */
+  thresholdLogProb: number;
+  /** log(alpha) + max s_e: the same cut in logit space; -Infinity when alpha = 0. */
+  thresholdLogit: number;
+}
+
+/**
+ * The expert's plausible head `{ x : p_exp(x) >= alpha * max p_exp }`.
+ *
+ * The test runs in logit space, `s_e(x) - max s_e >= log(alpha)`, which is the probability test
+ * exactly (the softmax normaliser cancels) and lets both variants share one mask bit for bit.
+ * alpha = 0 disables the mask: every token is in the head (the reference code's greedy path
+ * skips the mask silently; here it is an explicit choice).
+ */
+export function plausibleHead(expertLogits: Float32Array, alpha: number): PlausibleHead {
+  requireLogitRow('expertLogits', expertLogits);
+  requireInRange('alpha', alpha, { min: 0, max: 1 });
+  let maxLogit = -Infinity;
+  for (let i = 0; i < expertLogits.length; i++) if (expertLogits[i] > maxLogit) maxLogit = expertLogits[i];
+  const logAlpha = Math.log(alpha);
+  const mask = new Uint8Array(expertLogits.length);
+  let size = 0;
+  for (let i = 0; i < expertLogits.length; i++) {
+    if (alpha === 0 || expertLogits[i] - maxLogit >= logAlpha) {
+      mask[i] = 1;
+      size++;
+    }
+  }
+  const maxLogProb = maxLogit - logSumExp(expertLogits);
+  return {
+    mask,
+    size,
+    thresholdProb: alpha * Math.exp(maxLogProb),
+    thresholdLogProb: logAlpha + maxLogProb,
+    thresholdLogit: logAlpha + maxLogit,
+  };
+}
+
+interface ResolvedOptions {
+  variant: ContrastiveVariant;
+  alpha: number;
+  beta: number;
+  amateurTemperature: number;
+}
+
+function resolveOptions(options: ContrastiveOptions): ResolvedOptions {
+  if (!VARIANTS.includes(options.variant)) {
+    throw new RangeError(`variant must be one of ${VARIANTS.join(', ')}, got ${String(options.variant)}`);
+  }
+  const alpha = options.alpha ?? CONTRASTIVE_DEFAULTS.alpha;
+  const beta = options.beta ?? CONTRASTIVE_DEFAULTS.beta;
+  const amateurTemperature = options.amateurTemperature ?? CONTRASTIVE_DEFAULTS.amateurTemperature;
+  requireInRange('alpha', alpha, { min: 0, max: 1 });
+  requireInRange('beta', beta, { min: 0 });
+  requireInRange('amateurTemperature', amateurTemperature, { min: 0, minInclusive: false });
+  return { variant: options.variant, alpha, beta, amateurTemperature };
+}
+
+function requireSameVocabulary(expert: Float32Array, amateur: Float32Array): void {
+  if (expert.length !== amateur.length) {
+    throw new RangeError(
+      `expert and amateur must share one vocabulary, got ${expert.length} and ${amateur.length} logits`,
+    );
+  }
+}
+
+interface ContrastComputation {
+  scores: Float32Array;
+  head: PlausibleHead;
+  expertLogNormalizer: number;
+  amateur: FlooredLogProbs;
+}
+
+function computeContrast(expert: Float32Array, amateur: Float32Array, opts: ResolvedOptions): ContrastComputation {
+  requireLogitRow('expert', expert);
+  requireLogitRow('amateur', amateur);
+  requireSameVocabulary(expert, amateur);
+  const head = plausibleHead(expert, opts.alpha);
+  const ama = flooredLogProbs(amateur);
+  const expertLogNormalizer = logSumExp(expert);
+  const scores = new Float32Array(expert.length).fill(-Infinity);
+  for (let x = 0; x < expert.length; x++) {
+    // With alpha = 0 the head holds tokens the expert itself rules out: they stay -Infinity
+    // (and never reach -Infinity - -Infinity or 0 * -Infinity below).
+    if (!head.mask[x] || expert[x] === -Infinity) continue;
+    if (opts.variant === 'li2022') {
+      scores[x] = toFloat32Score(
+        expert[x] - expertLogNormalizer - ama.logProbs[x] / opts.amateurTemperature,
+        `contrastive score of token ${x} with amateurTemperature ${opts.amateurTemperature}`,
+      );
+    } else {
+      // Raw logits, as the paper writes it; a ruled-out amateur logit gets the floored
+      // log-probability mapped back to logit space, so the score stays finite.
+      const amateurLogit = amateur[x] === -Infinity ? ama.floor + ama.logNormalizer : amateur[x];
+      // s_e + beta * (s_e - s_a) is (1 + beta) s_e - beta s_a, written so that beta = 0 gives the
+      // expert's logit exactly and no overflow can turn into Infinity - Infinity (NaN).
+      scores[x] = toFloat32Score(
+        expert[x] + opts.beta * (expert[x] - amateurLogit),
+        `contrastive score of token ${x} with beta ${opts.beta}`,
+      );
+    }
+  }
+  return { scores, head, expertLogNormalizer, amateur: ama };
+}
+
+/**
+ * Contrastive-decoding scores for every token: the variant's score inside the expert's
+ * plausible head, -Infinity outside. `expert` and `amateur` are raw logits over one vocabulary.
+ *
+ * An amateur logit of -Infinity inside the head is replaced by a finite stand-in (see
+ * LOG_PROB_FLOOR), so the result is never NaN or +Infinity. Scores are not renormalised.
+ * Note that obrien2023 works on raw logits: adding a constant c to every amateur logit shifts
+ * every head score by -beta * c (same choice, same softmax), whereas li2022's scores, built on
+ * log-probabilities, do not move at all.
+ */
+export function contrastiveScores(
+  expert: Float32Array,
+  amateur: Float32Array,
+  options: { variant: 'li2022' | 'obrien2023'; alpha?: number; beta?: number; amateurTemperature?: number },
+): Float32Array {
+  return computeContrast(expert, amateur, resolveOptions(options)).scores;
+}
+
+/** What the amateur sees at each step. */
+export type AmateurContext = 'ignorePrefix' | 'full';
+
+/**
+ * The token ids the amateur is conditioned on.
+ *
+ * 'ignorePrefix' is the reference code's default (XiangLi1999/ContrastiveDecoding,
+ * `--ignore_prefix yes`): the amateur sees only the last prompt token and the continuation, so
+ * it cannot use the prompt and contrasts against a generic, context-poor guess. 'full' gives it
+ * the whole prompt, like the expert. A causal model needs at least one token to predict from,
+ * so the prompt must not be empty.
+ */
+export function amateurContextIds(
+  promptIds: readonly number[],
+  continuationIds: readonly number[],
+  context: AmateurContext = 'ignorePrefix',
+): number[] {
+  if (promptIds.length === 0) throw new RangeError('promptIds must hold at least 1 token, got 0');
+  if (context === 'ignorePrefix') return [promptIds[promptIds.length - 1], ...continuationIds];
+  if (context === 'full') return [...promptIds, ...continuationIds];
+  throw new RangeError(`context must be one of ignorePrefix, full, got ${String(context)}`);
+}
+
+export interface ContrastiveStepOptions extends ContrastiveOptions {
+  /** Length of the expert / amateur top lists in the trace (default 10). */
+  topN?: number;
+  /** Most head tokens listed in the trace (default 100); `head.size` is always the true size. */
+  maxHeadTokens?: number;
+}
+
+/** One head token as the trace lists it. Log-probabilities are null where they are -Infinity. */
+export interface ContrastiveCandidate {
+  token: number;
+  expertProb: number;
+  expertLogProb: number | null;
+  amateurProb: number;
+  amateurLogProb: number | null;
+  /** The contrastive score (never null inside the head unless the expert itself ruled x out). */
+  score: number | null;
+}
+
+export interface ContrastiveTrace {
+  method: 'contrastive';
+  variant: ContrastiveVariant;
+  params: {
+    alpha: number;
+    /** Used by obrien2023 only. */
+    beta: number;
+    /** Used by li2022 only. */
+    amateurTemperature: number;
+  };
+  /** obrien2023's beta seen as li2022's tau = (1 + beta) / beta (null when that is infinite, beta = 0). */
+  equivalentAmateurTemperature: number | null;
+  vocabSize: number;
+  /** Expert's most probable tokens; `score` is each token's CD score (null outside the head). */
+  expertTop: TokenScore[];
+  /** Amateur's most probable tokens; `score` is each token's CD score (null outside the head). */
+  amateurTop: TokenScore[];
+  head: {
+    /** True number of tokens in the plausible head. */
+    size: number;
+    thresholdProb: number;
+    /** null when alpha = 0 (threshold -Infinity: no cut). */
+    thresholdLogProb: number | null;
+    thresholdLogit: number | null;
+    /** Head tokens by expert probability, at most maxHeadTokens of them. */
+    tokens: number[];
+    truncated: boolean;
+  };
+  /** Head tokens ranked by CD score (ties: lower id first), at most maxHeadTokens. */
+  candidates: ContrastiveCandidate[];
+  /** The stand-in log-probability used for amateur -Infinity entries, and how many there were. */
+  amateurLogProbFloor: number;
+  amateurFlooredCount: number;
+  /** argmax of the scores, ties to the lowest id. */
+  chosen: { token: number; score: number };
+  /** What plain greedy decoding of the expert would pick. */
+  expertGreedyToken: number;
+  differsFromExpertGreedy: boolean;
+}
+
+export interface ContrastiveStepResult {
+  token: number;
+  trace: ContrastiveTrace;
+}
+
+function probsFromLogits(logits: Float32Array, logNormalizer: number): Float32Array {
+  const probs = new Float32Array(logits.length);
+  for (let i = 0; i < logits.length; i++) probs[i] = Math.exp(logits[i] - logNormalizer);
+  return probs;
+}
+
+/**
+ * Ids inside `mask` ordered by `key`, largest first, ties to the lower id, at most `limit` of them.
+ * Non-head tokens are pushed to -Infinity; a head token can only sit at -Infinity itself when
+ * alpha = 0, and then every token is in the head, so filtering the top entries is exact.
+ */
+export function topIdsWithinMask(mask: Uint8Array, key: Float32Array, limit: number): number[] {
+  const masked = new Float32Array(key.length).fill(-Infinity);
+  for (let i = 0; i < key.length; i++) if (mask[i]) masked[i] = key[i];
+  return topKIndices(masked, limit).filter((i) => mask[i] === 1);
+}
+
+/**
+ * One contrastive-decoding step: the chosen token (argmax of the scores, ties to the lowest id)
+ * and a trace with everything a widget draws.
+ */
+export function contrastiveStep(
+  expert: Float32Array,
+  amateur: Float32Array,
+  options: ContrastiveStepOptions,
+): ContrastiveStepResult {
+  const opts = resolveOptions(options);
+  const topN = requireInRange('topN', options.topN ?? 10, { min: 1, integer: true });
+  const maxHeadTokens = requireInRange('maxHeadTokens', options.maxHeadTokens ?? 100, { min: 1, integer: true });
+  const { scores, head, expertLogNormalizer, amateur: ama } = computeContrast(expert, amateur, opts);
+
+  const expertProbs = probsFromLogits(expert, expertLogNormalizer);
+  const amateurProbs = probsFromLogits(amateur, ama.logNormalizer);
+  const token = argmax(scores);
+  const expertGreedyToken = argmax(expert);
+
+  const toTokenScores = (ids: number[], probs: Float32Array): TokenScore[] =>
+    ids.map((id) => ({ token: id, prob: probs[id], score: scoreForTrace(scores[id]) }));
+
+  const logProbOrNull = (logit: number, logNormalizer: number): number | null =>
+    logit === -Infinity ? null : logit - logNormalizer;
+
+  const candidates: ContrastiveCandidate[] = topIdsWithinMask(head.mask, scores, maxHeadTokens).map((id) => ({
+    token: id,
+    expertProb: expertProbs[id],
+    expertLogProb: logProbOrNull(expert[id], expertLogNormalizer),
+    amateurProb: amateurProbs[id],
+    amateurLogProb: logProbOrNull(amateur[id], ama.logNormalizer),
+    score: scoreForTrace(scores[id]),
+  }));
+
+  const trace: ContrastiveTrace = {
+    method: 'contrastive',
+    variant: opts.variant,
+    params: { alpha: opts.alpha, beta: opts.beta, amateurTemperature: opts.amateurTemperature },
+    equivalentAmateurTemperature: scoreForTrace((1 + opts.beta) / opts.beta),
+    vocabSize: expert.length,
+    expertTop: toTokenScores(topKIndices(expert, topN), expertProbs),
+    amateurTop: toTokenScores(topKIndices(amateur, topN), amateurProbs),
+    head: {
+      size: head.size,
+      thresholdProb: head.thresholdProb,
+      thresholdLogProb: scoreForTrace(head.thresholdLogProb),
+      thresholdLogit: scoreForTrace(head.thresholdLogit),
+      tokens: topIdsWithinMask(head.mask, expert, maxHeadTokens),
+      truncated: head.size > maxHeadTokens,
+    },
+    candidates,
+    amateurLogProbFloor: ama.floor,
+    amateurFlooredCount: ama.flooredCount,
+    chosen: { token, score: scores[token] },
+    expertGreedyToken,
+    differsFromExpertGreedy: token !== expertGreedyToken,
+  };
+  return { token, trace };
+}
