@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { explore } from '../../src/components/widgets/distribution-explorer/explore';
+import { finalDistribution, softmax, type SamplingOptions } from '../../src/lib/decoding';
 import { exampleLogits, exampleTokens } from '../../src/components/widgets/distribution-explorer/example';
 import { collectPageErrors, waitForIslands } from './support/page-checks';
 
@@ -18,10 +18,10 @@ async function shownColumn(page: Page, testId: string): Promise<number[]> {
   return cells.map(Number);
 }
 
-function expectedColumn(settings: Parameters<typeof explore>[1], column: 'before' | 'after'): number[] {
-  const result = explore(exampleLogits, settings);
-  if (!result.ok) throw new Error(result.message);
-  return Array.from(result[column], (p) => Number(p.toFixed(3)));
+/** What the decoding core computes for these settings, rounded as the table shows it. */
+function expectedColumn(settings: SamplingOptions, column: 'before' | 'after'): number[] {
+  const probs = column === 'before' ? softmax(exampleLogits) : finalDistribution(exampleLogits, [], settings);
+  return Array.from(probs, (p) => Number(p.toFixed(3)));
 }
 
 test('the figure shows the decoding core numbers and follows every slider', async ({ page }) => {
@@ -31,21 +31,22 @@ test('the figure shows the decoding core numbers and follows every slider', asyn
   expect(await shownColumn(page, 'prob-before')).toEqual(expectedColumn(defaults, 'before'));
   expect(await shownColumn(page, 'prob-after')).toEqual(expectedColumn(defaults, 'after'));
 
-  const steps: Array<[string, string, Partial<typeof defaults>]> = [
-    ['Temperature', '0.5', { temperature: 0.5 }],
-    ['Top-k', '5', { topK: 5 }],
-    ['Top-p', '0.8', { topP: 0.8 }],
-    ['Min-p', '0.3', { minP: 0.3 }],
+  // The last column is worked out by hand: at T = 0.5 the top five probabilities are about
+  // .751, .124, .068, .046, .011, so top-p 0.8 keeps two, and min-p 0.3 drops " floor" (.124 < .3 x .751).
+  const steps: Array<[string, string, Partial<typeof defaults>, number]> = [
+    ['Temperature', '0.5', { temperature: 0.5 }, 12],
+    ['Top-k', '5', { topK: 5 }, 5],
+    ['Top-p', '0.8', { topP: 0.8 }, 2],
+    ['Min-p', '0.3', { minP: 0.3 }, 1],
   ];
   let settings = { ...defaults };
-  for (const [name, value, change] of steps) {
+  for (const [name, value, change, keptByHand] of steps) {
     await figure.getByRole('slider', { name }).fill(value);
     settings = { ...settings, ...change };
     const expected = expectedColumn(settings, 'after');
     await expect.poll(() => shownColumn(page, 'prob-after')).toEqual(expected);
-    const result = explore(exampleLogits, settings);
-    if (!result.ok) throw new Error(result.message);
-    const kept = result.after.filter((p) => p > 0).length;
+    const kept = finalDistribution(exampleLogits, [], settings).filter((p) => p > 0).length;
+    expect(kept).toBe(keptByHand);
     await expect(figure.getByText(`${kept} of ${exampleTokens.length} tokens can still be chosen`)).toBeVisible();
   }
   expect(errors).toEqual([]);
