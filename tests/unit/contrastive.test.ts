@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  LOG_PROB_FLOOR,
   amateurContextIds,
   contrastiveScores,
   contrastiveStep,
   plausibleHead,
   type ContrastiveVariant,
 } from '../../src/lib/decoding/contrastive';
+import { LOG_PROB_FLOOR } from '../../src/lib/decoding/rows';
 
 const f32 = (values: number[]) => new Float32Array(values);
 const logOf = (probs: number[]) => f32(probs.map(Math.log));
@@ -251,7 +251,7 @@ describe('validation', () => {
     expect(() => contrastiveScores(e, f32([1, 2]), { variant: 'li2022' })).toThrow(/one vocabulary, got 3 and 2/);
     expect(() => contrastiveScores(f32([1, Number.NaN]), f32([1, 2]), { variant: 'li2022' })).toThrow(/expert .*NaN at index 1/);
     expect(() => contrastiveScores(f32([1, 2]), f32([Infinity, 2]), { variant: 'li2022' })).toThrow(/amateur .*Infinity at index 0/);
-    expect(() => contrastiveScores(f32([-Infinity]), f32([0]), { variant: 'li2022' })).toThrow(/-Infinity everywhere/);
+    expect(() => contrastiveScores(f32([-Infinity]), f32([0]), { variant: 'li2022' })).toThrow(/every entry of expert is -Infinity/);
     expect(() => contrastiveScores(f32([]), f32([]), { variant: 'li2022' })).toThrow(/empty/);
   });
 

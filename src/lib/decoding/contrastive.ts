@@ -15,6 +15,7 @@
 import { argmax, logSumExp, topKIndices } from './numerics';
 import { scoreForTrace, type TokenScore } from './trace';
 import { requireInRange } from './validate';
+import { checkRow, flooredLogProbs, toFloat32Score, topIdsWithinMask, type FlooredLogProbs } from './rows';
 
 export type ContrastiveVariant = 'li2022' | 'obrien2023';
 
@@ -31,82 +32,6 @@ export interface ContrastiveOptions {
 export const CONTRASTIVE_DEFAULTS = { alpha: 0.1, beta: 0.5, amateurTemperature: 1 } as const;
 
 const VARIANTS: readonly ContrastiveVariant[] = ['li2022', 'obrien2023'];
-
-/**
- * log(2^-126), about -87.34: the log of the smallest normal float32 probability.
- *
- * Contrast scores subtract a second distribution's log-probability, so a token that the second
- * model rules out (-Infinity) would score +Infinity, which no chart can draw and which ties
- * every such token. Instead a ruled-out token is treated as if it had the smallest probability
- * a float32 softmax can hold: it still gets the largest bonus, but a finite, drawable one.
- */
-export const LOG_PROB_FLOOR = Math.log(2 ** -126);
-
-/**
- * Throws unless `row` is a usable row of logits: non-empty, no NaN, no +Infinity (a model never
- * emits it, and it would make every log-probability but one -Infinity), not entirely -Infinity.
- */
-export function requireLogitRow(name: string, row: Float32Array): void {
-  if (row.length === 0) throw new RangeError(`${name} is empty; expected one logit per vocabulary entry`);
-  let anyFinite = false;
-  for (let i = 0; i < row.length; i++) {
-    const v = row[i];
-    if (Number.isNaN(v) || v === Infinity) {
-      throw new RangeError(`${name} must hold finite numbers or -Infinity, got ${String(v)} at index ${i}`);
-    }
-    if (v !== -Infinity) anyFinite = true;
-  }
-  if (!anyFinite) throw new RangeError(`${name} is -Infinity everywhere: no token is left to choose from`);
-}
-
-/**
- * A float64 score as float32, refusing overflow. Extreme parameters (tau near 0, a huge beta)
- * can push a score past float32's range; an Infinity there would tie tokens arbitrarily and could
- * not be drawn, so the caller hears which value was too extreme instead.
- */
-export function toFloat32Score(value: number, what: string): number {
-  const f = Math.fround(value);
-  if (!Number.isFinite(f)) throw new RangeError(`${what} overflows float32 (${value}); use a less extreme value`);
-  // A float32 underflow can leave -0, which JSON writes as 0: a trace would not round-trip.
-  return f === 0 ? 0 : f;
-}
-
-export interface FlooredLogProbs {
-  /** Float64 log-probabilities, with -Infinity replaced by `floor`. */
-  logProbs: Float64Array;
-  /** The stand-in used for -Infinity: min(LOG_PROB_FLOOR, the row's smallest finite log-prob). */
-  floor: number;
-  /** log of the softmax normaliser, so a floored log-prob maps back to a logit as floor + logNormalizer. */
-  logNormalizer: number;
-  /** How many entries were -Infinity and got the stand-in. */
-  flooredCount: number;
-}
-
-/**
- * Log-probabilities of a row where tokens the row rules out get a finite stand-in.
- *
- * The stand-in is LOG_PROB_FLOOR, or the row's smallest finite log-probability if that is lower,
- * so the substitution never ranks a ruled-out token as more likely than one the row kept, and
- * every finite entry keeps its exact value.
- */
-export function flooredLogProbs(logits: Float32Array): FlooredLogProbs {
-  const logNormalizer = logSumExp(logits);
-  const logProbs = new Float64Array(logits.length);
-  let smallestFinite = Infinity;
-  let flooredCount = 0;
-  for (let i = 0; i < logits.length; i++) {
-    if (logits[i] === -Infinity) {
-      flooredCount++;
-      continue;
-    }
-    const lp = logits[i] - logNormalizer;
-    logProbs[i] = lp;
-    if (lp < smallestFinite) smallestFinite = lp;
-  }
-  const floor = Math.min(LOG_PROB_FLOOR, smallestFinite);
-  if (flooredCount > 0) for (let i = 0; i < logits.length; i++) if (logits[i] === -Infinity) logProbs[i] = floor;
-  return { logProbs, floor, logNormalizer, flooredCount };
-}
 
 export interface PlausibleHead {
   /** mask[x] = 1 when token x is in the head. */
@@ -130,7 +55,7 @@ export interface PlausibleHead {
  * skips the mask silently; here it is an explicit choice).
  */
 export function plausibleHead(expertLogits: Float32Array, alpha: number): PlausibleHead {
-  requireLogitRow('expertLogits', expertLogits);
+  checkRow(expertLogits, 'expertLogits');
   requireInRange('alpha', alpha, { min: 0, max: 1 });
   let maxLogit = -Infinity;
   for (let i = 0; i < expertLogits.length; i++) if (expertLogits[i] > maxLogit) maxLogit = expertLogits[i];
@@ -189,8 +114,8 @@ interface ContrastComputation {
 }
 
 function computeContrast(expert: Float32Array, amateur: Float32Array, opts: ResolvedOptions): ContrastComputation {
-  requireLogitRow('expert', expert);
-  requireLogitRow('amateur', amateur);
+  checkRow(expert, 'expert');
+  checkRow(amateur, 'amateur');
   requireSameVocabulary(expert, amateur);
   const head = plausibleHead(expert, opts.alpha);
   const ama = flooredLogProbs(amateur);
@@ -328,17 +253,6 @@ function probsFromLogits(logits: Float32Array, logNormalizer: number): Float32Ar
   const probs = new Float32Array(logits.length);
   for (let i = 0; i < logits.length; i++) probs[i] = Math.exp(logits[i] - logNormalizer);
   return probs;
-}
-
-/**
- * Ids inside `mask` ordered by `key`, largest first, ties to the lower id, at most `limit` of them.
- * Non-head tokens are pushed to -Infinity; a head token can only sit at -Infinity itself when
- * alpha = 0, and then every token is in the head, so filtering the top entries is exact.
- */
-export function topIdsWithinMask(mask: Uint8Array, key: Float32Array, limit: number): number[] {
-  const masked = new Float32Array(key.length).fill(-Infinity);
-  for (let i = 0; i < key.length; i++) if (mask[i]) masked[i] = key[i];
-  return topKIndices(masked, limit).filter((i) => mask[i] === 1);
 }
 
 /**

@@ -8,7 +8,8 @@
  * log-probability grew between the two, inside the mature layer's relative-top head.
  */
 
-import { flooredLogProbs, plausibleHead, requireLogitRow, toFloat32Score, topIdsWithinMask } from './contrastive';
+import { plausibleHead } from './contrastive';
+import { checkRow, flooredLogProbs, toFloat32Score, topIdsWithinMask } from './rows';
 import { argmax, logSumExp, topKIndices } from './numerics';
 import { repetitionPenalty as applyRepetitionPenalty } from './processors';
 import { scoreForTrace } from './trace';
@@ -119,8 +120,8 @@ function divergenceBetween(mature: Distribution, premature: Distribution): Layer
 
 /** Both divergences between a mature and a premature row of logits. */
 export function layerDivergence(matureLogits: Float32Array, prematureLogits: Float32Array): LayerDivergence {
-  requireLogitRow('matureLogits', matureLogits);
-  requireLogitRow('prematureLogits', prematureLogits);
+  checkRow(matureLogits, 'matureLogits');
+  checkRow(prematureLogits, 'prematureLogits');
   if (matureLogits.length !== prematureLogits.length) {
     throw new RangeError(`layers must share one vocabulary, got ${matureLogits.length} and ${prematureLogits.length} logits`);
   }
@@ -136,7 +137,7 @@ function requireLayerLogits(layerLogits: readonly Float32Array[]): number {
   }
   const vocab = layerLogits[0].length;
   layerLogits.forEach((row, j) => {
-    requireLogitRow(`layerLogits[${j}]`, row);
+    checkRow(row, `layerLogits[${j}]`);
     if (row.length !== vocab) throw new RangeError(`layerLogits[${j}] has ${row.length} logits, layer 0 has ${vocab}`);
   });
   return layerLogits.length - 1;

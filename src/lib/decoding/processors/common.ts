@@ -7,6 +7,9 @@
  * never modified) in which removed tokens are `-Infinity`.
  */
 import { requireInRange } from '../validate';
+import { checkRow } from '../rows';
+
+export { checkRow };
 
 export type ProcessorName =
   | 'repetitionPenalty'
@@ -56,23 +59,6 @@ export interface Computed {
   threshold: number | null;
 }
 
-/**
- * Checks a row of logits: a non-empty Float32Array of finite numbers or -Infinity, with at least
- * one finite entry. Returns the number of finite entries.
- */
-export function checkRow(logits: Float32Array, what = 'logits'): number {
-  if (!(logits instanceof Float32Array)) throw new TypeError(`${what} must be a Float32Array`);
-  if (logits.length === 0) throw new RangeError(`${what} is empty; expected one value per vocabulary entry`);
-  let finite = 0;
-  for (let i = 0; i < logits.length; i++) {
-    const v = logits[i];
-    if (Number.isNaN(v)) throw new RangeError(`${what} contains NaN at index ${i}; logits must be numbers or -Infinity`);
-    if (v === Infinity) throw new RangeError(`${what} contains +Infinity at index ${i}; logits must be finite or -Infinity`);
-    if (v !== -Infinity) finite++;
-  }
-  if (finite === 0) throw new RangeError(`every entry of ${what} is -Infinity: no token is left to choose from`);
-  return finite;
-}
 
 /** Number of finite entries of a row. */
 export function countFinite(logits: Float32Array): number {
