@@ -1,0 +1,167 @@
+/**
+ * CausalLM (src/lib/sessions/model.ts) on a model that transformers.js loaded from a GPT-2-style
+ * ONNX export: inputs input_ids, attention_mask, position_ids and past_key_values.{i}.key/value
+ * ([batch, heads, past, headDim]); outputs logits, present.{i}.key/value and, when exported,
+ * layer_logits ([N + 1, batch, vocab] at the last position).
+ *
+ * Every input is passed explicitly, the cache included even when empty, so transformers.js never
+ * has to guess a batch size or positions from symbolic dims. Caches come back as plain
+ * Float32Arrays (Float32KvCache), which is what makes crop and beam reorder exact copies.
+ */
+import { Tensor, type PreTrainedModel } from '@huggingface/transformers';
+import type { CausalLM, ForwardResult, KvCache, ModelInfo } from '../../sessions/model';
+import { Float32KvCache, type KvShape } from './float32-kv-cache';
+
+const LAYER_LOGITS_OUTPUT = 'layer_logits';
+
+/** The onnxruntime session transformers.js keeps for a decoder-only model. */
+interface DecoderSession {
+  inputNames: readonly string[];
+  outputNames: readonly string[];
+}
+
+export function decoderSession(model: PreTrainedModel): DecoderSession {
+  const session = (model.sessions as Record<string, DecoderSession | undefined>)['model'];
+  if (!session) throw new Error('this transformers.js model has no "model" session: only decoder-only exports are supported');
+  return session;
+}
+
+function int64Tensor(values: number[], dims: number[]): Tensor {
+  const data = BigInt64Array.from(values, (v) => BigInt(v));
+  return new Tensor('int64', data, dims);
+}
+
+/**
+ * The tensor's values as a Float32Array in ordinary memory. On WebGPU transformers.js asks for the
+ * present.* outputs as GPU buffers; those are downloaded (and released) here, so the cache stays
+ * plain arrays on every device.
+ */
+async function readFloat32(tensor: Tensor, what: string): Promise<Float32Array> {
+  const data = tensor.location === 'gpu-buffer' ? await tensor.ort_tensor.getData(true) : tensor.data;
+  if (!(data instanceof Float32Array)) {
+    throw new TypeError(`model output ${what} is not float32: load the model with dtype 'fp32'`);
+  }
+  return data;
+}
+
+function requireDims(tensor: Tensor, expected: number[], what: string): void {
+  if (tensor.dims.length !== expected.length || tensor.dims.some((d, i) => d !== expected[i])) {
+    throw new Error(`model output ${what} has dims [${tensor.dims.join(', ')}], expected [${expected.join(', ')}]`);
+  }
+}
+
+export class TransformersCausalLM implements CausalLM {
+  readonly info: ModelInfo;
+  private readonly shape: KvShape;
+
+  constructor(
+    private readonly model: PreTrainedModel,
+    info: ModelInfo,
+  ) {
+    this.info = info;
+    this.shape = { numLayers: info.numLayers, numHeads: info.numHeads, headDim: info.headDim };
+  }
+
+  private asOwnCache(cache: KvCache): Float32KvCache {
+    if (!(cache instanceof Float32KvCache)) throw new TypeError(`this cache was not made by model "${this.info.name}"`);
+    const s = cache.shape;
+    if (s.numLayers !== this.shape.numLayers || s.numHeads !== this.shape.numHeads || s.headDim !== this.shape.headDim) {
+      throw new TypeError(`this cache belongs to a model of another shape than "${this.info.name}"`);
+    }
+    return cache;
+  }
+
+  private checkInput(inputIds: number[][], past: Float32KvCache | null): number {
+    const batch = inputIds.length;
+    if (batch === 0) throw new RangeError('forward needs at least one row of input ids');
+    const newTokens = inputIds[0].length;
+    if (newTokens === 0) throw new RangeError('forward needs at least one new token per row');
+    for (const row of inputIds) {
+      if (row.length !== newTokens) {
+        throw new RangeError(`every row of input ids must have ${newTokens} tokens, got ${row.length}`);
+      }
+      for (const id of row) {
+        if (!Number.isInteger(id) || id < 0 || id >= this.info.vocabSize) {
+          throw new RangeError(`token ids must be integers in [0, ${this.info.vocabSize - 1}], got ${id}`);
+        }
+      }
+    }
+    if (past && past.batch !== batch) throw new RangeError(`the cache has ${past.batch} rows but ${batch} input rows were given`);
+    const total = (past?.length ?? 0) + newTokens;
+    if (total > this.info.contextLength) {
+      throw new RangeError(
+        `the context is full: model "${this.info.name}" reads at most ${this.info.contextLength} tokens, this call needs ${total}`,
+      );
+    }
+    return newTokens;
+  }
+
+  async forward(inputIds: number[][], cache: KvCache | null): Promise<ForwardResult> {
+    const past = cache === null ? null : this.asOwnCache(cache);
+    const newTokens = this.checkInput(inputIds, past);
+    const batch = inputIds.length;
+    const pastCache = past ?? Float32KvCache.empty(this.shape, batch);
+    const total = pastCache.length + newTokens;
+
+    const positions = Array.from({ length: newTokens }, (_, i) => pastCache.length + i);
+    const pastTensors: Record<string, Tensor> = {};
+    for (let layer = 0; layer < this.shape.numLayers; layer++) {
+      pastTensors[`past_key_values.${layer}.key`] = new Tensor('float32', pastCache.keys[layer], pastCache.dims);
+      pastTensors[`past_key_values.${layer}.value`] = new Tensor('float32', pastCache.values[layer], pastCache.dims);
+    }
+    const outputs = (await this.model.forward({
+      input_ids: int64Tensor(inputIds.flat(), [batch, newTokens]),
+      attention_mask: int64Tensor(new Array<number>(batch * total).fill(1), [batch, total]),
+      position_ids: int64Tensor(Array.from({ length: batch }, () => positions).flat(), [batch, newTokens]),
+      past_key_values: pastTensors,
+    })) as Record<string, Tensor>;
+
+    const vocab = this.info.vocabSize;
+    requireDims(outputs.logits, [batch, newTokens, vocab], 'logits');
+    const logitsData = await readFloat32(outputs.logits, 'logits');
+    const logits = Array.from({ length: batch }, (_, b) =>
+      Array.from({ length: newTokens }, (_, t) => logitsData.slice((b * newTokens + t) * vocab, (b * newTokens + t + 1) * vocab)),
+    );
+
+    const keys: Float32Array[] = [];
+    const values: Float32Array[] = [];
+    const presentDims = [batch, this.shape.numHeads, total, this.shape.headDim];
+    for (let layer = 0; layer < this.shape.numLayers; layer++) {
+      for (const [kind, list] of [
+        ['key', keys],
+        ['value', values],
+      ] as const) {
+        const name = `present.${layer}.${kind}`;
+        const tensor = outputs[name];
+        if (!tensor) throw new Error(`model "${this.info.name}" returned no ${name}: export it with its KV-cache outputs`);
+        requireDims(tensor, presentDims, name);
+        list.push(await readFloat32(tensor, name));
+      }
+    }
+
+    let layerLogits: Float32Array[][] | null = null;
+    const layerTensor = outputs[LAYER_LOGITS_OUTPUT];
+    if (this.info.hasLayerLogits && layerTensor) {
+      const layers = this.shape.numLayers + 1;
+      requireDims(layerTensor, [layers, batch, vocab], LAYER_LOGITS_OUTPUT);
+      const data = await readFloat32(layerTensor, LAYER_LOGITS_OUTPUT);
+      layerLogits = Array.from({ length: batch }, (_, b) =>
+        Array.from({ length: layers }, (_, j) => data.slice((j * batch + b) * vocab, (j * batch + b + 1) * vocab)),
+      );
+    }
+    return { logits, layerLogits, cache: new Float32KvCache(this.shape, batch, total, keys, values) };
+  }
+
+  cropCache(cache: KvCache, length: number): KvCache {
+    return this.asOwnCache(cache).crop(length);
+  }
+
+  selectCacheRows(cache: KvCache, rows: readonly number[]): KvCache {
+    return this.asOwnCache(cache).selectRows(rows);
+  }
+
+  disposeCache(cache: KvCache): void {
+    // Plain arrays: the garbage collector frees them once no session holds the cache.
+    this.asOwnCache(cache);
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * Speculative sampling with a draft and a target model sharing one tokenizer. One step is one
+ * round: the draft proposes gamma tokens one at a time through its KV cache; the target reads the
+ * last accepted token and the gamma proposals in ONE forward call, which gives its gamma + 1
+ * distributions; the core's speculativeRound (or speculativeRoundGreedy at temperature 0) accepts
+ * a prefix and adds one token; then both caches are cropped back to the accepted text.
+ *
+ * p and q are the processed distributions (finalDistribution with the same sampling options,
+ * each row with its own context for the penalties), as the rule requires. Every draw, the
+ * draft's included, comes from the session's SeededRandom, so back() replays a round exactly.
+ */
+import {
+  argmax,
+  finalDistribution,
+  requireInRange,
+  resolveSamplingOptions,
+  sampleIndex,
+  SeededRandom,
+  speculativeRound,
+  speculativeRoundGreedy,
+  type RandomState,
+  type ResolvedSamplingOptions,
+  type SamplingOptions,
+  type SpeculativeGreedyTrace,
+  type SpeculativeTrace,
+} from '../decoding';
+import { CachedSequence } from './cached-sequence';
+import type { CausalLM, DecodeTokens } from './model';
+import { checkedPrompt, decodeOrNull, endedAtEos, requireSameVocabulary } from './prompt';
+import { SteppingSession, type StepOutcome } from './session';
+import { contextFull, endOfSequence, fitsContext } from './stops';
+
+export type SpeculativeSessionTrace = SpeculativeTrace | SpeculativeGreedyTrace;
+
+export interface SpeculativeSessionOptions {
+  promptIds: readonly number[];
+  /** Draft tokens per round, an integer >= 0 (fewer near the context limit). */
+  gamma: number;
+  /** Applied to both p and q; temperature 0 runs the greedy variant. Default: T = 1, no filters. */
+  sampling?: SamplingOptions;
+  seed?: number;
+  /** Length of the trace's top list of the final token's distribution (default 10). */
+  topN?: number;
+  /** Emit nothing after an end-of-sequence token and stop there (default true). */
+  stopAtEos?: boolean;
+  decode?: DecodeTokens;
+}
+
+interface Snapshot {
+  tokens: number;
+  draftCached: number;
+  targetCached: number;
+  random: RandomState;
+}
+
+interface Proposal {
+  tokens: number[];
+  /** q_i, the processed draft distribution each token was drawn from. */
+  probs: Float32Array[];
+  ms: number;
+}
+
+export class SpeculativeSession extends SteppingSession<SpeculativeSessionTrace, Snapshot> {
+  readonly promptIds: readonly number[];
+  readonly gamma: number;
+  readonly sampling: ResolvedSamplingOptions;
+  private tokens: number[];
+  private readonly draftSequence: CachedSequence;
+  private readonly targetSequence: CachedSequence;
+  private random: SeededRandom;
+  private seed: number;
+
+  constructor(
+    readonly draft: CausalLM,
+    readonly target: CausalLM,
+    private readonly options: SpeculativeSessionOptions,
+  ) {
+    super();
+    requireSameVocabulary(target.info, draft.info);
+    this.promptIds = checkedPrompt(options.promptIds, target.info);
+    this.gamma = requireInRange('gamma', options.gamma, { min: 0, integer: true });
+    this.sampling = resolveSamplingOptions(options.sampling);
+    this.tokens = [...this.promptIds];
+    this.draftSequence = new CachedSequence(draft);
+    this.targetSequence = new CachedSequence(target);
+    this.seed = options.seed ?? 0;
+    this.random = new SeededRandom(this.seed);
+  }
+
+  get ids(): readonly number[] {
+    return this.tokens;
+  }
+
+  get generatedCount(): number {
+    return this.tokens.length - this.promptIds.length;
+  }
+
+  private get greedy(): boolean {
+    return this.sampling.temperature === 0;
+  }
+
+  /**
+   * gamma, reduced so that the round can emit gamma + 1 tokens within the target's context and
+   * the draft reads at most its own context (it feeds the text and gamma - 1 of its proposals).
+   */
+  private roundGamma(): number {
+    const n = this.tokens.length;
+    return Math.max(0, Math.min(this.gamma, this.target.info.contextLength - n - 1, this.draft.info.contextLength - n + 1));
+  }
+
+  private async propose(gamma: number): Promise<Proposal> {
+    const proposal: Proposal = { tokens: [], probs: [], ms: 0 };
+    for (let i = 0; i < gamma; i++) {
+      const context = [...this.tokens, ...proposal.tokens];
+      const { logits, ms } = await this.draftSequence.extend(context);
+      proposal.ms += ms;
+      const q = finalDistribution(logits[logits.length - 1], context, this.sampling);
+      proposal.tokens.push(this.greedy ? argmax(q) : sampleIndex(q, this.random.asFunction()));
+      proposal.probs.push(q);
+    }
+    return proposal;
+  }
+
+  protected async advance(): Promise<StepOutcome<SpeculativeSessionTrace>> {
+    const info = this.target.info;
+    if (endedAtEos(this.tokens, this.promptIds.length, info, this.options.stopAtEos ?? true)) return endOfSequence(info);
+    if (!fitsContext(info, this.tokens.length, 1)) return contextFull(info, this.tokens.length);
+    const gamma = this.roundGamma();
+    const proposal = await this.propose(gamma);
+
+    // One target call over every position still unread: the last accepted token and the gamma
+    // proposals (the whole prompt on the first round); its last gamma + 1 rows are p_1..p_{gamma+1}.
+    const verified = await this.targetSequence.extend([...this.tokens, ...proposal.tokens]);
+    const rows = verified.logits.slice(verified.logits.length - (gamma + 1));
+    const targetProbs = rows.map((row, i) =>
+      finalDistribution(row, [...this.tokens, ...proposal.tokens.slice(0, i)], this.sampling),
+    );
+
+    const round = this.greedy
+      ? speculativeRoundGreedy(proposal.tokens, targetProbs)
+      : speculativeRound(proposal.tokens, proposal.probs, targetProbs, this.random.asFunction(), {
+          topN: this.options.topN ?? 10,
+        });
+    const emitted = this.truncateAtEos(round.tokens);
+
+    this.tokens.push(...emitted);
+    // Both caches keep the accepted text except its last token, which the next round feeds.
+    const keep = this.tokens.length - 1;
+    this.targetSequence.cropTo(Math.min(keep, this.targetSequence.cachedLength));
+    this.draftSequence.cropTo(Math.min(keep, this.draftSequence.cachedLength));
+    return {
+      kind: 'step',
+      index: this.stepCount + 1,
+      tokens: emitted,
+      text: decodeOrNull(this.options.decode, emitted),
+      trace: round.trace,
+      timing: { draft: proposal.ms, target: verified.ms },
+    };
+  }
+
+  private truncateAtEos(tokens: number[]): number[] {
+    const eos = this.target.info.eosTokenId;
+    if (!(this.options.stopAtEos ?? true) || eos === null) return tokens;
+    const at = tokens.indexOf(eos);
+    return at < 0 ? tokens : tokens.slice(0, at + 1);
+  }
+
+  protected snapshot(): Snapshot {
+    return {
+      tokens: this.tokens.length,
+      draftCached: this.draftSequence.cachedLength,
+      targetCached: this.targetSequence.cachedLength,
+      random: this.random.getState(),
+    };
+  }
+
+  protected restore(snapshot: Snapshot): void {
+    this.tokens = this.tokens.slice(0, snapshot.tokens);
+    this.draftSequence.cropTo(Math.min(snapshot.draftCached, this.draftSequence.cachedLength));
+    this.targetSequence.cropTo(Math.min(snapshot.targetCached, this.targetSequence.cachedLength));
+    this.random.setState(snapshot.random);
+  }
+
+  protected restart(seed: number | undefined): void {
+    if (seed !== undefined) this.seed = seed;
+    this.tokens = [...this.promptIds];
+    this.draftSequence.clear();
+    this.targetSequence.clear();
+    this.random = new SeededRandom(this.seed);
+  }
+}
