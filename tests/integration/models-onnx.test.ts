@@ -1,0 +1,184 @@
+import { readFileSync, statSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The shipped ONNX models (public/models/<name>/onnx/model.onnx) against reference numbers that
+ * PyTorch wrote (tests/fixtures/models/<name>.{json,bin}, made by training/fixtures.py).
+ * Only committed files are read: CI has no PyTorch.
+ */
+const MODELS = ['amateur', 'expert', 'expert-early'] as const;
+const ROOT = join(import.meta.dirname, '..', '..');
+const TOLERANCE = 1e-4; // absolute, on raw logits (fp32 export, so only summation order differs)
+
+interface Block { offset: number; shape: [number, number] }
+interface Fixture {
+  model: string;
+  n_layer: number;
+  n_head: number;
+  n_embd: number;
+  vocab_size: number;
+  prompts: { text: string; ids: number[]; layer_logits: Block; logits?: Block }[];
+}
+
+function loadFixture(name: string): { fx: Fixture; data: Float32Array } {
+  const fx = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'models', `${name}.json`), 'utf8')) as Fixture;
+  const buf = readFileSync(join(ROOT, 'tests', 'fixtures', 'models', `${name}.bin`));
+  const data = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  return { fx, data };
+}
+
+function block(data: Float32Array, b: Block): Float32Array {
+  return data.subarray(b.offset, b.offset + b.shape[0] * b.shape[1]);
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+function int64(values: number[], dims: number[]): ort.Tensor {
+  return new ort.Tensor('int64', BigInt64Array.from(values.map((v) => BigInt(v))), dims);
+}
+
+interface Cache { keys: ort.Tensor[]; values: ort.Tensor[] }
+
+function emptyCache(fx: Fixture, batch: number): Cache {
+  const dims = [batch, fx.n_head, 0, fx.n_embd / fx.n_head];
+  const make = () => new ort.Tensor('float32', new Float32Array(0), dims);
+  return { keys: Array.from({ length: fx.n_layer }, make), values: Array.from({ length: fx.n_layer }, make) };
+}
+
+/** One forward pass. ids/positions are [batch][T]; mask is [batch][past + T]. */
+async function run(session: ort.InferenceSession, fx: Fixture, ids: number[][], mask: number[][], positions: number[][], cache: Cache) {
+  const B = ids.length;
+  const feeds: Record<string, ort.Tensor> = {
+    input_ids: int64(ids.flat(), [B, ids[0].length]),
+    attention_mask: int64(mask.flat(), [B, mask[0].length]),
+    position_ids: int64(positions.flat(), [B, positions[0].length]),
+  };
+  for (let i = 0; i < fx.n_layer; i++) {
+    feeds[`past_key_values.${i}.key`] = cache.keys[i];
+    feeds[`past_key_values.${i}.value`] = cache.values[i];
+  }
+  const out = await session.run(feeds);
+  const next: Cache = { keys: [], values: [] };
+  for (let i = 0; i < fx.n_layer; i++) {
+    next.keys.push(out[`present.${i}.key`] as ort.Tensor);
+    next.values.push(out[`present.${i}.value`] as ort.Tensor);
+  }
+  return { logits: out.logits as ort.Tensor, layerLogits: out.layer_logits as ort.Tensor, cache: next };
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+describe('bundle size', () => {
+  it('everything under public/models totals at most 64 MB', () => {
+    const total = (dir: string): number =>
+      readdirSync(dir, { withFileTypes: true }).reduce(
+        (sum, e) => sum + (e.isDirectory() ? total(join(dir, e.name)) : statSync(join(dir, e.name)).size),
+        0,
+      );
+    expect(total(join(ROOT, 'public', 'models'))).toBeLessThanOrEqual(64 * 1024 * 1024);
+  });
+});
+
+for (const name of MODELS) {
+  describe(`ONNX export of ${name}`, async () => {
+    const dir = join(ROOT, 'public', 'models', name);
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+    const { fx, data } = loadFixture(name);
+    const session = await ort.InferenceSession.create(join(dir, 'onnx', 'model.onnx'));
+    const V = fx.vocab_size;
+    const N = fx.n_layer;
+
+    it('has the inputs, outputs and `batch_size` dimension that transformers.js expects', () => {
+      const past = range(0, N).flatMap((i) => [`past_key_values.${i}.key`, `past_key_values.${i}.value`]);
+      const present = range(0, N).flatMap((i) => [`present.${i}.key`, `present.${i}.value`]);
+      expect([...session.inputNames].sort()).toEqual(['attention_mask', 'input_ids', 'position_ids', ...past].sort());
+      expect([...session.outputNames].sort()).toEqual(['layer_logits', 'logits', ...present].sort());
+      for (const meta of [...session.inputMetadata, ...session.outputMetadata]) {
+        if (!meta.isTensor) throw new Error(`${meta.name} is not a tensor`);
+        const batchAxis = meta.name === 'layer_logits' ? 1 : 0;
+        expect(meta.shape[batchAxis], meta.name).toBe('batch_size');
+      }
+    });
+
+    it('config.json describes the graph and records tied embeddings', () => {
+      expect(config.model_type).toBe('gpt2');
+      expect(config.n_layer).toBe(N);
+      expect(config.vocab_size).toBe(V);
+      expect(config.n_positions).toBeGreaterThanOrEqual(256);
+      expect(typeof config.tie_word_embeddings).toBe('boolean');
+    });
+
+    it('stores a tied embedding once (file size is close to 4 bytes per parameter)', () => {
+      const bytes = statSync(join(dir, 'onnx', 'model.onnx')).size;
+      expect(config.num_parameters).toBeGreaterThan(0);
+      // A duplicated V x C matrix would add V * n_embd * 4 bytes; allow only small graph overhead.
+      expect(bytes - 4 * config.num_parameters).toBeLessThan(Math.min(200_000, (V * fx.n_embd * 4) / 2));
+    });
+
+    it('reproduces the PyTorch logits and layer_logits within 1e-4', async () => {
+      for (const p of fx.prompts) {
+        const T = p.ids.length;
+        const out = await run(session, fx, [p.ids], [p.ids.map(() => 1)], [range(0, T)], emptyCache(fx, 1));
+        expect(out.layerLogits.dims).toEqual([N + 1, 1, V]);
+        expect(maxAbsDiff(out.layerLogits.data as Float32Array, block(data, p.layer_logits)), p.text).toBeLessThan(TOLERANCE);
+        if (p.logits) {
+          expect(out.logits.dims).toEqual([1, T, V]);
+          expect(maxAbsDiff(out.logits.data as Float32Array, block(data, p.logits)), p.text).toBeLessThan(TOLERANCE);
+        }
+      }
+    });
+
+    it('layer_logits[N] equals the logits at the last position; premature layers differ from it', async () => {
+      const p = fx.prompts[0];
+      const T = p.ids.length;
+      const out = await run(session, fx, [p.ids], [p.ids.map(() => 1)], [range(0, T)], emptyCache(fx, 1));
+      const ll = out.layerLogits.data as Float32Array;
+      const last = (out.logits.data as Float32Array).subarray((T - 1) * V, T * V);
+      expect(maxAbsDiff(ll.subarray(N * V, (N + 1) * V), last)).toBe(0);
+      for (let j = 0; j < N; j++) expect(maxAbsDiff(ll.subarray(j * V, (j + 1) * V), last)).toBeGreaterThan(1e-3);
+    });
+
+    it('KV-cache incremental logits equal full-sequence logits', async () => {
+      const p = fx.prompts[1];
+      const T = p.ids.length;
+      const full = await run(session, fx, [p.ids], [p.ids.map(() => 1)], [range(0, T)], emptyCache(fx, 1));
+      const fullLogits = full.logits.data as Float32Array;
+      // First half in one call, then one token at a time through the cache.
+      const split = Math.floor(T / 2);
+      let step = await run(session, fx, [p.ids.slice(0, split)], [range(0, split).map(() => 1)], [range(0, split)], emptyCache(fx, 1));
+      expect(maxAbsDiff(step.logits.data as Float32Array, fullLogits.subarray(0, split * V))).toBeLessThan(TOLERANCE);
+      for (let t = split; t < T; t++) {
+        step = await run(session, fx, [[p.ids[t]]], [range(0, t + 1).map(() => 1)], [[t]], step.cache);
+        expect(step.cache.keys[0].dims[2]).toBe(t + 1);
+        expect(maxAbsDiff(step.logits.data as Float32Array, fullLogits.subarray(t * V, (t + 1) * V)), `position ${t}`).toBeLessThan(TOLERANCE);
+        expect(maxAbsDiff((step.layerLogits.data as Float32Array).subarray(N * V), fullLogits.subarray(t * V, (t + 1) * V))).toBeLessThan(TOLERANCE);
+      }
+    });
+
+    it('a left-padded batch gives each row the logits it gets alone', async () => {
+      const a = fx.prompts[0].ids;
+      const b = fx.prompts[2].ids;
+      const T = Math.max(a.length, b.length);
+      const pad = (ids: number[]) => [...Array(T - ids.length).fill(0), ...ids];
+      const mask = (ids: number[]) => [...Array(T - ids.length).fill(0), ...ids.map(() => 1)];
+      const pos = (ids: number[]) => [...Array(T - ids.length).fill(1), ...range(0, ids.length)];
+      const batch = await run(session, fx, [pad(a), pad(b)], [mask(a), mask(b)], [pos(a), pos(b)], emptyCache(fx, 2));
+      const bl = batch.layerLogits.data as Float32Array;
+      for (const [row, ids] of [[0, a], [1, b]] as const) {
+        const alone = await run(session, fx, [ids], [ids.map(() => 1)], [range(0, ids.length)], emptyCache(fx, 1));
+        const al = alone.layerLogits.data as Float32Array;
+        for (let j = 0; j <= N; j++) {
+          const got = bl.subarray((j * 2 + row) * V, (j * 2 + row + 1) * V);
+          expect(maxAbsDiff(got, al.subarray(j * V, (j + 1) * V)), `row ${row} layer ${j}`).toBeLessThan(TOLERANCE);
+        }
+      }
+    });
+  });
+}

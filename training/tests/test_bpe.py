@@ -1,0 +1,84 @@
+"""Python-side tokenizer checks: `/usr/bin/python3 -m unittest discover training/tests`.
+(The must-pass parity checks against transformers.js live in tests/integration/models-tokenizer.test.ts.)"""
+import collections
+import os
+import random
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'tokenizer'))
+import bpe  # noqa: E402
+
+SAMPLES = ['Hello, world!', 'Emoji 👋🏽 🇫🇷 and CJK 日本語', '<b>html</b> &amp;', 'tabs\t\tand   spaces \n\n end  ',
+           '', ' ', "don't won't it's", 'ideographic\u3000space, nbsp\u00a0x, bom\ufeffy, fs\x1cz']
+
+
+def toy_tokenizer():
+    text = ' '.join(SAMPLES) + ' the cat sat on the mat; the cat ate the rat' * 5
+    vocab, merges = bpe.train(collections.Counter(bpe.pieces(text)), 300, log=lambda s: None)
+    return bpe.Tokenizer(vocab, merges), vocab, merges
+
+
+class BytesToUnicode(unittest.TestCase):
+    def test_is_a_bijection_onto_printable_chars(self):
+        m = bpe.bytes_to_unicode()
+        self.assertEqual(len(m), 256)
+        self.assertEqual(len(set(m.values())), 256)
+        self.assertTrue(all(c.isprintable() and not c.isspace() for c in m.values()))
+        self.assertEqual(m[ord('A')], 'A')
+        self.assertEqual(m[ord(' ')], 'Ġ')  # GPT-2's famous space marker
+
+
+class PreTokenizer(unittest.TestCase):
+    def test_splits_like_gpt2(self):
+        self.assertEqual(bpe.PATTERN.findall("I'm here  now"), ['I', "'m", ' here', ' ', ' now'])
+        self.assertEqual(bpe.PATTERN.findall('a1 22!'), ['a', '1', ' 22', '!'])
+
+    def test_uses_javascript_whitespace(self):
+        # JavaScript's \s includes U+FEFF and excludes U+001C; transformers.js splits accordingly.
+        self.assertEqual(bpe.PATTERN.findall('a\ufeffb'), ['a', '\ufeff', 'b'])
+        self.assertEqual(bpe.PATTERN.findall('a\x1cb'), ['a', '\x1c', 'b'])
+        self.assertEqual(bpe.PATTERN.findall('a \x1cb'), ['a', ' \x1c', 'b'])
+
+    def test_pieces_cover_the_text(self):
+        for s in SAMPLES:
+            self.assertEqual(''.join(bpe.PATTERN.findall(s)), s)
+
+
+class Training(unittest.TestCase):
+    def test_first_merge_is_the_most_frequent_pair(self):
+        vocab, merges = bpe.train({'ab': 5, 'bc': 3, 'abc': 1}, 256 + 1 + 1, log=lambda s: None)
+        self.assertEqual(merges, [('a', 'b')])
+        self.assertEqual(vocab['ab'], 257)
+
+    def test_incremental_counts_match_a_recount(self):
+        tok, vocab, merges = toy_tokenizer()
+        self.assertEqual(len(vocab), 256 + 1 + len(merges))
+        self.assertEqual(len(set(vocab.values())), len(vocab))
+        for a, b in merges:
+            self.assertIn(a + b, vocab)
+
+
+class RoundTrip(unittest.TestCase):
+    def test_samples(self):
+        tok, _, _ = toy_tokenizer()
+        for s in SAMPLES:
+            self.assertEqual(tok.decode(tok.encode(s)), s)
+
+    def test_random_unicode(self):
+        tok, _, _ = toy_tokenizer()
+        rng = random.Random(0)
+        for _ in range(300):
+            cps = [rng.choice([rng.randint(32, 126), rng.randint(0, 0x2FF), rng.randint(0x3000, 0x9FFF),
+                               rng.randint(0x1F300, 0x1FAFF), rng.choice([9, 10, 13, 32, 0x3000, 0xFEFF])])
+                   for _ in range(rng.randint(0, 30))]
+            s = ''.join(chr(c) for c in cps if not 0xD800 <= c <= 0xDFFF)
+            self.assertEqual(tok.decode(tok.encode(s)), s)
+
+    def test_merges_shorten_known_words(self):
+        tok, _, _ = toy_tokenizer()
+        self.assertLess(len(tok.encode(' the cat')), len(' the cat'.encode('utf-8')))
+
+
+if __name__ == '__main__':
+    unittest.main()
