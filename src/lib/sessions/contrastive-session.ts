@@ -14,9 +14,9 @@ import {
 } from '../decoding';
 import { CachedSequence } from './cached-sequence';
 import type { CausalLM, DecodeTokens } from './model';
-import { checkedPrompt, decodeOrNull, endedAtEos, requireSameVocabulary } from './prompt';
+import { checkedPrompt, decodeOrNull, requireSameVocabulary } from './prompt';
 import { SteppingSession, type StepOutcome } from './session';
-import { contextFull, endOfSequence, fitsContext } from './stops';
+import { contextFull, fitsContext, stopBeforeNextToken } from './stops';
 
 export interface ContrastiveSessionOptions {
   promptIds: readonly number[];
@@ -74,8 +74,8 @@ export class ContrastiveSession extends SteppingSession<ContrastiveTrace, Snapsh
 
   protected async advance(): Promise<StepOutcome<ContrastiveTrace>> {
     const info = this.expert.info;
-    if (endedAtEos(this.tokens, this.promptIds.length, info, this.options.stopAtEos ?? true)) return endOfSequence(info);
-    if (!fitsContext(info, this.tokens.length, 1)) return contextFull(info, this.tokens.length);
+    const stop = stopBeforeNextToken(info, this.tokens, this.promptIds.length, this.options.stopAtEos ?? true);
+    if (stop) return stop;
     const amateurIds = this.amateurIds;
     if (!fitsContext(this.amateur.info, amateurIds.length, 1)) return contextFull(this.amateur.info, amateurIds.length);
 

@@ -6,9 +6,9 @@
 import { dolaCandidateLayers, dolaScores, dolaStep, type DolaBucket, type DolaDivergence, type DolaTrace } from '../decoding';
 import { CachedSequence } from './cached-sequence';
 import type { CausalLM, DecodeTokens } from './model';
-import { checkedPrompt, decodeOrNull, endedAtEos } from './prompt';
+import { checkedPrompt, decodeOrNull } from './prompt';
 import { SteppingSession, type StepOutcome } from './session';
-import { contextFull, endOfSequence, fitsContext } from './stops';
+import { stopBeforeNextToken } from './stops';
 
 export interface DolaSessionOptions {
   promptIds: readonly number[];
@@ -73,8 +73,8 @@ export class DolaSession extends SteppingSession<DolaTrace, Snapshot> {
 
   protected async advance(): Promise<StepOutcome<DolaTrace>> {
     const info = this.model.info;
-    if (endedAtEos(this.tokens, this.promptIds.length, info, this.options.stopAtEos ?? true)) return endOfSequence(info);
-    if (!fitsContext(info, this.tokens.length, 1)) return contextFull(info, this.tokens.length);
+    const stop = stopBeforeNextToken(info, this.tokens, this.promptIds.length, this.options.stopAtEos ?? true);
+    if (stop) return stop;
     const { layerLogits, ms } = await this.sequence.extend(this.tokens);
     if (layerLogits === null) throw new Error(`${info.name} returned no layer_logits although its export declares them`);
     const { token, trace } = dolaStep(layerLogits, {

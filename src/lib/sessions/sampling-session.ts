@@ -13,9 +13,9 @@ import {
 } from '../decoding';
 import { CachedSequence } from './cached-sequence';
 import type { CausalLM, DecodeTokens } from './model';
-import { checkedPrompt, decodeOrNull, endedAtEos } from './prompt';
+import { checkedPrompt, decodeOrNull } from './prompt';
 import { SteppingSession, type StepOutcome } from './session';
-import { contextFull, endOfSequence, fitsContext } from './stops';
+import { stopBeforeNextToken } from './stops';
 
 export interface SamplingSessionOptions {
   promptIds: readonly number[];
@@ -67,8 +67,8 @@ export class SamplingSession extends SteppingSession<SamplingTrace, Snapshot> {
 
   protected async advance(): Promise<StepOutcome<SamplingTrace>> {
     const info = this.model.info;
-    if (endedAtEos(this.tokens, this.promptIds.length, info, this.options.stopAtEos ?? true)) return endOfSequence(info);
-    if (!fitsContext(info, this.tokens.length, 1)) return contextFull(info, this.tokens.length);
+    const stop = stopBeforeNextToken(info, this.tokens, this.promptIds.length, this.options.stopAtEos ?? true);
+    if (stop) return stop;
     const { logits, ms } = await this.sequence.extend(this.tokens);
     const random = this.random.asFunction();
     const { token, trace } = sampleStep(logits[logits.length - 1], this.tokens, this.sampling, random, {

@@ -26,9 +26,9 @@ import {
 } from '../decoding';
 import { CachedSequence } from './cached-sequence';
 import type { CausalLM, DecodeTokens } from './model';
-import { checkedPrompt, decodeOrNull, endedAtEos, requireSameVocabulary } from './prompt';
+import { checkedPrompt, decodeOrNull, requireSameVocabulary } from './prompt';
 import { SteppingSession, type StepOutcome } from './session';
-import { contextFull, endOfSequence, fitsContext } from './stops';
+import { stopBeforeNextToken } from './stops';
 
 export type SpeculativeSessionTrace = SpeculativeTrace | SpeculativeGreedyTrace;
 
@@ -123,8 +123,8 @@ export class SpeculativeSession extends SteppingSession<SpeculativeSessionTrace,
 
   protected async advance(): Promise<StepOutcome<SpeculativeSessionTrace>> {
     const info = this.target.info;
-    if (endedAtEos(this.tokens, this.promptIds.length, info, this.options.stopAtEos ?? true)) return endOfSequence(info);
-    if (!fitsContext(info, this.tokens.length, 1)) return contextFull(info, this.tokens.length);
+    const stop = stopBeforeNextToken(info, this.tokens, this.promptIds.length, this.options.stopAtEos ?? true);
+    if (stop) return stop;
     const gamma = this.roundGamma();
     const proposal = await this.propose(gamma);
 
