@@ -15,6 +15,7 @@ export interface ModelInfo {
   vocabSize: number;
   /** N: transformer blocks. Layer indices of `layerLogits` run 0..N. */
   numLayers: number;
+  /** Key/value heads per layer in the KV cache (fewer than attention heads in GQA models). */
   numHeads: number;
   headDim: number;
   /** The most positions the model can attend to (GPT-2's n_positions). */

@@ -53,6 +53,7 @@ function requireDims(tensor: Tensor, expected: number[], what: string): void {
 export class TransformersCausalLM implements CausalLM {
   readonly info: ModelInfo;
   private readonly shape: KvShape;
+  private readonly takesPositionIds: boolean;
 
   constructor(
     private readonly model: PreTrainedModel,
@@ -60,6 +61,12 @@ export class TransformersCausalLM implements CausalLM {
   ) {
     this.info = info;
     this.shape = { numLayers: info.numLayers, numHeads: info.numHeads, headDim: info.headDim };
+    this.takesPositionIds = decoderSession(model).inputNames.includes('position_ids');
+  }
+
+  /** Frees the runtime's sessions (and their GPU or WASM memory); the model is unusable after. */
+  async dispose(): Promise<void> {
+    await this.model.dispose();
   }
 
   private asOwnCache(cache: KvCache): Float32KvCache {
@@ -109,12 +116,16 @@ export class TransformersCausalLM implements CausalLM {
       pastTensors[`past_key_values.${layer}.key`] = new Tensor('float32', pastCache.keys[layer], pastCache.dims);
       pastTensors[`past_key_values.${layer}.value`] = new Tensor('float32', pastCache.values[layer], pastCache.dims);
     }
-    const outputs = (await this.model.forward({
+    const inputs: Record<string, unknown> = {
       input_ids: int64Tensor(inputIds.flat(), [batch, newTokens]),
       attention_mask: int64Tensor(new Array<number>(batch * total).fill(1), [batch, total]),
-      position_ids: int64Tensor(Array.from({ length: batch }, () => positions).flat(), [batch, newTokens]),
       past_key_values: pastTensors,
-    })) as Record<string, Tensor>;
+    };
+    // Some exports (older GPT-2 ones) derive positions themselves and have no such input.
+    if (this.takesPositionIds) {
+      inputs.position_ids = int64Tensor(Array.from({ length: batch }, () => positions).flat(), [batch, newTokens]);
+    }
+    const outputs = (await this.model.forward(inputs)) as Record<string, Tensor>;
 
     const vocab = this.info.vocabSize;
     requireDims(outputs.logits, [batch, newTokens, vocab], 'logits');

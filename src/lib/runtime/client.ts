@@ -1,0 +1,190 @@
+/**
+ * The promise API over the model worker: the only way the page reaches a model. Each call sends
+ * one request and settles when the worker answers it; progress and per-step traces arrive through
+ * callbacks on the way. An AbortSignal cancels a call: the promise rejects at once with a
+ * 'cancelled' RuntimeError and the worker is told, so that it stops downloading, or undoes a step
+ * that was running, instead of leaving half a result behind.
+ */
+import { cancelledError, RuntimeError, type RuntimeErrorInfo } from './errors';
+import type {
+  DevicePreference,
+  LoadProgress,
+  LoadResult,
+  MessageEndpoint,
+  OpenResult,
+  RequestType,
+  Requests,
+  ResponseMessage,
+  RunToResult,
+  SessionSpec,
+  StepMessage,
+  StepReply,
+} from './protocol';
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: RuntimeError) => void;
+  onProgress?: (progress: LoadProgress) => void;
+  onTrace?: (step: StepMessage) => void;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface LoadOptions extends CallOptions {
+  device?: DevicePreference;
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+export interface RunToOptions extends CallOptions {
+  onStep?: (step: StepMessage) => void;
+}
+
+const WHAT: Record<RequestType, string> = {
+  load: 'Loading the model',
+  vocabulary: 'Reading the vocabulary',
+  open: 'Opening the session',
+  step: 'The step',
+  back: 'Going back',
+  reset: 'The reset',
+  runTo: 'The run',
+  dispose: 'Releasing',
+  cancel: 'Cancelling',
+};
+
+export class RuntimeClient {
+  private nextId = 1;
+  private nextSession = 1;
+  private readonly pending = new Map<number, Pending>();
+  private closedWith: RuntimeErrorInfo | null = null;
+  private readonly onMessage = (event: MessageEvent): void => this.receive(event.data as ResponseMessage);
+
+  constructor(
+    private readonly endpoint: MessageEndpoint,
+    private readonly terminate: () => void = () => {},
+  ) {
+    endpoint.addEventListener('message', this.onMessage);
+  }
+
+  load(model: string, options: LoadOptions = {}): Promise<LoadResult> {
+    return this.request('load', { model, device: options.device ?? 'auto' }, options, { onProgress: options.onProgress });
+  }
+
+  /** The text of every token id of a model's vocabulary, index = id. */
+  vocabulary(model: string, options: CallOptions = {}): Promise<string[]> {
+    return this.request('vocabulary', { model }, options);
+  }
+
+  async open(spec: SessionSpec, options: CallOptions = {}): Promise<SessionHandle> {
+    const session = `s${this.nextSession++}`;
+    const opened = await this.request('open', { session, spec }, options);
+    return new SessionHandle(this, session, spec, opened);
+  }
+
+  /** Releases one reference to a model (it is freed when the last one goes, with its sessions). */
+  releaseModel(model: string): Promise<{ released: boolean }> {
+    return this.request('dispose', { model }, {});
+  }
+
+  /** Stops the worker: every pending call rejects, and every later one. */
+  close(): void {
+    this.fail({ kind: 'cancelled', message: 'The model worker was closed.', action: 'Reload the page to start it again.' });
+    this.endpoint.removeEventListener('message', this.onMessage);
+    this.terminate();
+  }
+
+  /** Rejects every pending call (e.g. when the worker crashed) and refuses new ones. */
+  fail(info: RuntimeErrorInfo): void {
+    this.closedWith = info;
+    for (const [, pending] of this.pending) pending.reject(new RuntimeError(info));
+    this.pending.clear();
+  }
+
+  /** @internal Used by SessionHandle; pages call the typed methods. */
+  request<T extends RequestType>(
+    type: T,
+    params: Requests[T]['params'],
+    options: CallOptions,
+    callbacks: Omit<Pending, 'resolve' | 'reject'> = {},
+  ): Promise<Requests[T]['result']> {
+    if (this.closedWith) return Promise.reject(new RuntimeError(this.closedWith));
+    if (options.signal?.aborted) return Promise.reject(new RuntimeError(cancelledError(WHAT[type])));
+    const id = this.nextId++;
+    return new Promise<Requests[T]['result']>((resolve, reject) => {
+      const settle = (): void => options.signal?.removeEventListener('abort', onAbort);
+      const onAbort = (): void => {
+        if (!this.pending.delete(id)) return;
+        settle();
+        reject(new RuntimeError(cancelledError(WHAT[type])));
+        // The worker's answer to the cancelled request arrives later and is ignored.
+        this.endpoint.postMessage({ id: this.nextId++, type: 'cancel', target: id });
+      };
+      this.pending.set(id, {
+        ...callbacks,
+        resolve: (value) => {
+          settle();
+          resolve(value as Requests[T]['result']);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      });
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.endpoint.postMessage({ id, type, ...params });
+    });
+  }
+
+  private receive(message: ResponseMessage): void {
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    switch (message.type) {
+      case 'progress':
+        pending.onProgress?.(message.progress);
+        return;
+      case 'trace':
+        pending.onTrace?.(message.step);
+        return;
+      case 'result':
+        this.pending.delete(message.id);
+        pending.resolve(message.value);
+        return;
+      case 'error':
+        this.pending.delete(message.id);
+        pending.reject(new RuntimeError(message.error));
+        return;
+    }
+  }
+}
+
+/** One open session in the worker. */
+export class SessionHandle {
+  constructor(
+    private readonly client: RuntimeClient,
+    readonly id: string,
+    readonly spec: SessionSpec,
+    readonly opened: OpenResult,
+  ) {}
+
+  step(options: CallOptions = {}): Promise<StepReply> {
+    return this.client.request('step', { session: this.id }, options);
+  }
+
+  back(): Promise<{ undone: boolean; stepCount: number }> {
+    return this.client.request('back', { session: this.id }, {});
+  }
+
+  reset(seed?: number): Promise<{ stepCount: number }> {
+    return this.client.request('reset', { session: this.id, seed }, {});
+  }
+
+  /** Steps until `tokens` tokens follow the prompt, a stop, or cancellation (steps taken stay). */
+  runTo(tokens: number, options: RunToOptions = {}): Promise<RunToResult> {
+    return this.client.request('runTo', { session: this.id, tokens }, options, { onTrace: options.onStep });
+  }
+
+  dispose(): Promise<{ released: boolean }> {
+    return this.client.request('dispose', { session: this.id }, {});
+  }
+}

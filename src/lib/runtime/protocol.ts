@@ -1,0 +1,193 @@
+/**
+ * The messages between the page (client.ts) and the model worker (worker.ts). Every request
+ * carries an id; the worker answers it with exactly one `result` or `error`, and before that with
+ * any number of `progress` (load) or `trace` (runTo) messages for the same id. `cancel` names the
+ * id of the request to cancel and is answered like any other request.
+ *
+ * Everything here must survive structured clone: plain data, no classes, no functions.
+ */
+import type {
+  AmateurContext,
+  BeamStepTrace,
+  ContrastiveOptions,
+  ContrastiveTrace,
+  DolaBucket,
+  DolaDivergence,
+  DolaTrace,
+  SamplingOptions,
+  SamplingTrace,
+} from '../decoding';
+import type { SessionStop, SpeculativeSessionTrace } from '../sessions';
+import type { RuntimeErrorInfo } from './errors';
+
+/** What the reader or page asks for; 'auto' means WebGPU when an adapter exists, else WASM. */
+export type DevicePreference = 'auto' | 'webgpu' | 'wasm';
+/** Where a model runs: 'cpu' is onnxruntime-node (Node tests and tools), never a browser. */
+export type Device = 'webgpu' | 'wasm' | 'cpu';
+
+export interface DeviceChoice {
+  device: Device;
+  /** Why this device, in a sentence (e.g. "WebGPU is not available in this browser"). */
+  reason: string;
+}
+
+export interface FileProgress {
+  file: string;
+  loaded: number;
+  /** 0 while the size is not known yet. */
+  total: number;
+  done: boolean;
+}
+
+export interface LoadProgress {
+  model: string;
+  files: FileProgress[];
+  loaded: number;
+  /** Sum of the known file sizes, at least the registry's download size until all are known. */
+  total: number;
+}
+
+export interface ModelSummary {
+  /** The registry id. */
+  model: string;
+  name: string;
+  vocabSize: number;
+  numLayers: number;
+  contextLength: number;
+  eosTokenId: number | null;
+  hasLayerLogits: boolean;
+}
+
+export interface LoadResult {
+  model: ModelSummary;
+  device: DeviceChoice;
+  /** Bytes that arrived for this load (0 when everything came from the browser cache). */
+  bytes: number;
+  loadMs: number;
+  /** The first forward pass, run once after loading so that the first real step is not slow. */
+  warmupMs: number;
+  /** True when the model was already loaded in this worker (the load only added a reference). */
+  shared: boolean;
+}
+
+interface PromptSpec {
+  /** Text to tokenize; too long a prompt keeps its end and reports how many tokens were cut. */
+  prompt: string;
+  /** Length of each trace's top lists (default 10). */
+  topN?: number;
+  /** Stop at the end-of-sequence token (default true). */
+  stopAtEos?: boolean;
+}
+
+export interface SamplingSpec extends PromptSpec {
+  method: 'sampling';
+  model: string;
+  sampling?: SamplingOptions;
+  seed?: number;
+}
+
+export interface BeamSpec extends PromptSpec {
+  method: 'beam';
+  model: string;
+  numBeams: number;
+  maxNewTokens: number;
+  lengthPenalty?: number;
+  repetitionPenalty?: number;
+  noRepeatNgramSize?: number;
+}
+
+export interface ContrastiveSpec extends PromptSpec {
+  method: 'contrastive';
+  expert: string;
+  amateur: string;
+  contrastive: ContrastiveOptions;
+  amateurContext?: AmateurContext;
+}
+
+export interface DolaSpec extends PromptSpec {
+  method: 'dola';
+  model: string;
+  layers: DolaBucket;
+  divergence?: DolaDivergence;
+  relativeTop?: number;
+  repetitionPenalty?: number;
+}
+
+export interface SpeculativeSpec extends PromptSpec {
+  method: 'speculative';
+  target: string;
+  draft: string;
+  gamma: number;
+  sampling?: SamplingOptions;
+  seed?: number;
+}
+
+export type SessionSpec = SamplingSpec | BeamSpec | ContrastiveSpec | DolaSpec | SpeculativeSpec;
+export type SessionMethod = SessionSpec['method'];
+
+export interface TraceByMethod {
+  sampling: SamplingTrace;
+  beam: BeamStepTrace;
+  contrastive: ContrastiveTrace;
+  dola: DolaTrace;
+  speculative: SpeculativeSessionTrace;
+}
+export type AnyTrace = TraceByMethod[SessionMethod];
+
+export interface OpenResult {
+  /** The prompt's token ids as the session reads them (after any cut). */
+  promptIds: number[];
+  /** Tokens dropped from the start of a prompt too long for the context. */
+  cutTokens: number;
+  /** The most tokens the session's models read. */
+  contextLength: number;
+}
+
+export interface StepMessage<Trace = AnyTrace> {
+  kind: 'step';
+  index: number;
+  tokens: number[];
+  text: string | null;
+  trace: Trace;
+  timing: Record<string, number>;
+}
+
+export type StepReply<Trace = AnyTrace> = StepMessage<Trace> | SessionStop;
+
+export interface RunToResult {
+  /** Steps taken by this call (also streamed one by one as `trace` messages). */
+  steps: number;
+  stop: SessionStop | null;
+}
+
+/** Each request type: its parameters and the value its `result` carries. */
+export interface Requests {
+  load: { params: { model: string; device?: DevicePreference }; result: LoadResult };
+  vocabulary: { params: { model: string }; result: string[] };
+  open: { params: { session: string; spec: SessionSpec }; result: OpenResult };
+  step: { params: { session: string }; result: StepReply };
+  back: { params: { session: string }; result: { undone: boolean; stepCount: number } };
+  reset: { params: { session: string; seed?: number }; result: { stepCount: number } };
+  runTo: { params: { session: string; tokens: number }; result: RunToResult };
+  dispose: { params: { session?: string; model?: string }; result: { released: boolean } };
+  cancel: { params: { target: number }; result: { cancelled: boolean } };
+}
+
+export type RequestType = keyof Requests;
+
+export type RequestMessage = {
+  [T in RequestType]: { id: number; type: T } & Requests[T]['params'];
+}[RequestType];
+
+export type ResponseMessage =
+  | { id: number; type: 'progress'; progress: LoadProgress }
+  | { id: number; type: 'trace'; step: StepMessage }
+  | { id: number; type: 'result'; value: unknown }
+  | { id: number; type: 'error'; error: RuntimeErrorInfo };
+
+/** What the client needs of a Worker (a MessagePort serves in Node tests). */
+export interface MessageEndpoint {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+  removeEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+}

@@ -1,0 +1,186 @@
+/**
+ * The models a reader can run. The bundled family is served by the site itself (public/models)
+ * and is the offline default; Hub models are opt-in, fetched by the reader's browser from the
+ * Hugging Face Hub only after the reader agrees to the download size shown here.
+ *
+ * Pairs group models that share one tokenizer, which contrastive decoding (expert + amateur) and
+ * speculative sampling (target + draft) need.
+ */
+
+export type ModelSource =
+  /** A folder of the site's models directory (public/models/<folder>). */
+  | { kind: 'bundled'; folder: string }
+  /** A Hub repository, fetched as <host><repo>/resolve/<revision>/<file>. */
+  | { kind: 'hub'; repo: string; revision: string };
+
+/** Weight formats transformers.js can load; each maps to one onnx/model*.onnx file. */
+export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4';
+
+export interface ModelEntry {
+  /** The registry id (what load() and session specs name). */
+  id: string;
+  label: string;
+  source: ModelSource;
+  dtype: ModelDtype;
+  /** Bytes downloaded on a first visit: every file the load fetches. */
+  downloadBytes: number;
+  /** Where downloadBytes comes from: measured on our files, or as listed on the Hub. */
+  sizeSource: 'measured' | 'hub-listing' | 'estimate';
+  /** Whether the export has early-exit logits for every layer: DoLa needs them. */
+  layerLogits: boolean;
+  /** Models with the same tokenizer family can be paired. */
+  tokenizerFamily: string;
+  description: string;
+}
+
+export interface ModelPair {
+  id: string;
+  label: string;
+  /** The larger model: the contrastive expert and the speculative target. */
+  large: string;
+  /** The smaller model: the contrastive amateur and the speculative draft. */
+  small: string;
+  /** An early checkpoint of the large model's own run (O'Brien & Lewis's amateur), if any. */
+  early?: string;
+}
+
+/** The files transformers.js fetches for a bundled model (generation_config.json included). */
+export const BUNDLED_MODEL_FILES = [
+  'config.json',
+  'generation_config.json',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'onnx/model.onnx',
+] as const;
+
+const BUNDLED_FAMILY = 'bundled-bpe-4096';
+const SMOLLM2_FAMILY = 'smollm2';
+const QWEN25_FAMILY = 'qwen2.5';
+const GPT2_FAMILY = 'gpt2';
+
+export const MODELS: readonly ModelEntry[] = [
+  {
+    id: 'amateur',
+    label: 'Bundled amateur (1 layer × 128)',
+    source: { kind: 'bundled', folder: 'amateur' },
+    dtype: 'fp32',
+    downloadBytes: 3_163_370,
+    sizeSource: 'measured',
+    layerLogits: true,
+    tokenizerFamily: BUNDLED_FAMILY,
+    description: 'The small model trained in this repository: contrastive amateur and speculative draft.',
+  },
+  {
+    id: 'expert',
+    label: 'Bundled expert (8 layers × 192)',
+    source: { kind: 'bundled', folder: 'expert' },
+    dtype: 'fp32',
+    downloadBytes: 17_814_560,
+    sizeSource: 'measured',
+    layerLogits: true,
+    tokenizerFamily: BUNDLED_FAMILY,
+    description: 'The larger model trained in this repository: contrastive expert, speculative target and DoLa model.',
+  },
+  {
+    id: 'expert-early',
+    label: 'Bundled expert, early checkpoint',
+    source: { kind: 'bundled', folder: 'expert-early' },
+    dtype: 'fp32',
+    downloadBytes: 17_814_565,
+    sizeSource: 'measured',
+    layerLogits: true,
+    tokenizerFamily: BUNDLED_FAMILY,
+    description: "An early checkpoint of the expert's own training run: O'Brien & Lewis's amateur.",
+  },
+  {
+    id: 'smollm2-135m',
+    label: 'SmolLM2-135M-Instruct (Hub, 4-bit)',
+    source: { kind: 'hub', repo: 'HuggingFaceTB/SmolLM2-135M-Instruct', revision: 'main' },
+    dtype: 'q4',
+    downloadBytes: 200_000_000,
+    sizeSource: 'hub-listing',
+    layerLogits: false,
+    tokenizerFamily: SMOLLM2_FAMILY,
+    description: 'Hugging Face SmolLM2, 135M parameters, 30 layers.',
+  },
+  {
+    id: 'smollm2-360m',
+    label: 'SmolLM2-360M-Instruct (Hub, 4-bit)',
+    source: { kind: 'hub', repo: 'HuggingFaceTB/SmolLM2-360M-Instruct', revision: 'main' },
+    dtype: 'q4',
+    downloadBytes: 400_000_000,
+    sizeSource: 'estimate',
+    layerLogits: false,
+    tokenizerFamily: SMOLLM2_FAMILY,
+    description: 'Hugging Face SmolLM2, 360M parameters, 32 layers.',
+  },
+  {
+    id: 'qwen2.5-0.5b',
+    label: 'Qwen2.5-0.5B-Instruct (Hub, 4-bit)',
+    source: { kind: 'hub', repo: 'onnx-community/Qwen2.5-0.5B-Instruct', revision: 'main' },
+    dtype: 'q4',
+    downloadBytes: 800_000_000,
+    sizeSource: 'estimate',
+    layerLogits: false,
+    tokenizerFamily: QWEN25_FAMILY,
+    description: 'Alibaba Qwen2.5, 0.5B parameters, 24 layers.',
+  },
+  {
+    id: 'qwen2.5-1.5b',
+    label: 'Qwen2.5-1.5B-Instruct (Hub, 4-bit)',
+    source: { kind: 'hub', repo: 'onnx-community/Qwen2.5-1.5B-Instruct', revision: 'main' },
+    dtype: 'q4',
+    downloadBytes: 1_600_000_000,
+    sizeSource: 'estimate',
+    layerLogits: false,
+    tokenizerFamily: QWEN25_FAMILY,
+    description: 'Alibaba Qwen2.5, 1.5B parameters, 28 layers.',
+  },
+  {
+    id: 'distilgpt2',
+    label: 'DistilGPT2 (Hub, 8-bit)',
+    source: { kind: 'hub', repo: 'Xenova/distilgpt2', revision: 'main' },
+    dtype: 'q8',
+    downloadBytes: 90_000_000,
+    sizeSource: 'estimate',
+    layerLogits: false,
+    tokenizerFamily: GPT2_FAMILY,
+    description: 'OpenAI GPT-2 distilled to 6 layers (Hugging Face), 82M parameters.',
+  },
+  {
+    id: 'gpt2',
+    label: 'GPT-2 small (Hub, 8-bit)',
+    source: { kind: 'hub', repo: 'Xenova/gpt2', revision: 'main' },
+    dtype: 'q8',
+    downloadBytes: 130_000_000,
+    sizeSource: 'estimate',
+    layerLogits: false,
+    tokenizerFamily: GPT2_FAMILY,
+    description: 'OpenAI GPT-2 small, 124M parameters, 12 layers.',
+  },
+];
+
+export const PAIRS: readonly ModelPair[] = [
+  { id: 'bundled', label: 'Bundled models (offline)', large: 'expert', small: 'amateur', early: 'expert-early' },
+  { id: 'smollm2', label: 'SmolLM2 135M / 360M (Hub)', large: 'smollm2-360m', small: 'smollm2-135m' },
+  { id: 'qwen2.5', label: 'Qwen2.5 0.5B / 1.5B (Hub)', large: 'qwen2.5-1.5b', small: 'qwen2.5-0.5b' },
+  { id: 'gpt2', label: 'DistilGPT2 / GPT-2 (Hub)', large: 'gpt2', small: 'distilgpt2' },
+];
+
+export const DEFAULT_PAIR = 'bundled';
+
+export function findModel(id: string, extra: readonly ModelEntry[] = []): ModelEntry | undefined {
+  return [...extra, ...MODELS].find((entry) => entry.id === id);
+}
+
+export function isBundled(entry: ModelEntry): boolean {
+  return entry.source.kind === 'bundled';
+}
+
+/** "17.8 MB": sizes for people, in decimal megabytes like download dialogs. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(0)} kB`;
+  return `${bytes} B`;
+}

@@ -1,0 +1,22 @@
+/**
+ * The model worker: the only code that imports the model runtime (@huggingface/transformers and,
+ * through it, onnxruntime-web). Pages reach it through client.ts.
+ */
+/// <reference lib="webworker" />
+import type { RequestMessage } from './protocol';
+import { WorkerHost } from './worker/host';
+import { ORT_DIR, ORT_MJS, ORT_WASM } from './worker/ort-files';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const siteRoot = new URL(import.meta.env.BASE_URL, self.location.origin);
+const ortRoot = new URL(ORT_DIR, siteRoot);
+
+const host = new WorkerHost((message) => self.postMessage(message), {
+  bundledBaseUrl: new URL('models/', siteRoot).href,
+  hubHost: 'https://huggingface.co/',
+  useBrowserCache: true,
+  wasmPaths: { mjs: new URL(ORT_MJS, ortRoot).href, wasm: new URL(ORT_WASM, ortRoot).href },
+});
+
+self.addEventListener('message', (event: MessageEvent<RequestMessage>) => host.receive(event.data));

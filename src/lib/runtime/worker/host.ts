@@ -1,0 +1,262 @@
+/**
+ * The worker's side of the protocol (protocol.ts): holds the loaded models and open sessions,
+ * answers every request with exactly one result or error, and streams progress and traces.
+ *
+ * Loads run one at a time on one lane (transformers.js settings are global) and everything that
+ * steps a model on another, so a long download does not hold up stepping a model already loaded.
+ * A cancel is handled at once: a queued request is dropped, a download aborted, a step that was
+ * running is undone when it finishes, and a run stops before its next step.
+ */
+import { cancelledError, type RuntimeErrorInfo } from '../errors';
+import type { LoadProgress, RequestMessage, ResponseMessage, Requests, StepMessage } from '../protocol';
+import { findModel, type ModelEntry } from '../registry';
+import { RequestFailed } from './failures';
+import { Lane } from './lane';
+import { loadRegistryModel, type LoadedRegistryModel, type LoaderConfig } from './loader';
+import { openSession, type AnySession } from './open-session';
+
+/** Sends one message to the client (self.postMessage in the worker, a port in tests). */
+export type PostResponse = (message: ResponseMessage) => void;
+
+export interface HostConfig extends LoaderConfig {
+  /** Registry entries beyond the built-in ones (tests point these at local servers). */
+  extraModels?: readonly ModelEntry[];
+  /** Least time between two progress messages of one load, in ms (default 100). */
+  progressIntervalMs?: number;
+}
+
+interface ModelSlot {
+  loaded: LoadedRegistryModel;
+  references: number;
+}
+
+interface SessionSlot {
+  session: AnySession;
+  models: string[];
+}
+
+interface Active {
+  controller: AbortController;
+}
+
+type Handler<T extends keyof Requests> = (
+  message: Extract<RequestMessage, { type: T }>,
+  active: Active,
+) => Promise<Requests[T]['result']>;
+
+export class WorkerHost {
+  private readonly models = new Map<string, ModelSlot>();
+  private readonly sessions = new Map<string, SessionSlot>();
+  private readonly active = new Map<number, Active>();
+  private readonly loadLane = new Lane();
+  private readonly computeLane = new Lane();
+
+  constructor(
+    private readonly post: PostResponse,
+    private readonly config: HostConfig,
+  ) {}
+
+  /** Entry point: one request message from the client. */
+  receive(message: RequestMessage): void {
+    if (message.type === 'cancel') {
+      const target = this.active.get(message.target);
+      target?.controller.abort();
+      this.reply(message.id, { cancelled: target !== undefined });
+      return;
+    }
+    const active: Active = { controller: new AbortController() };
+    this.active.set(message.id, active);
+    const lane = message.type === 'load' ? this.loadLane : this.computeLane;
+    lane
+      .run(async () => {
+        if (active.controller.signal.aborted) throw new RequestFailed(cancelledError(`The ${message.type} request`));
+        return this.dispatch(message, active);
+      })
+      .then(
+        (value) => this.reply(message.id, value),
+        (error: unknown) => this.post({ id: message.id, type: 'error', error: this.describe(error) }),
+      )
+      .finally(() => this.active.delete(message.id));
+  }
+
+  private dispatch(message: RequestMessage, active: Active): Promise<unknown> {
+    const handlers: { [T in keyof Requests]?: Handler<T> } = {
+      load: (m, a) => this.load(m, a),
+      vocabulary: (m) => this.vocabulary(m.model),
+      open: async (m) => {
+        if (this.sessions.has(m.session)) throw this.invalid(`A session named ${m.session} is already open.`);
+        const opened = openSession(m.spec, (id) => this.model(id).loaded);
+        this.sessions.set(m.session, { session: opened.session, models: opened.models });
+        return opened.opened;
+      },
+      step: (m, a) => this.step(m.session, a),
+      back: async (m) => {
+        const { session } = this.session(m.session);
+        return { undone: session.back(), stepCount: session.stepCount };
+      },
+      reset: async (m) => {
+        const { session } = this.session(m.session);
+        session.reset(m.seed);
+        return { stepCount: session.stepCount };
+      },
+      runTo: (m, a) => this.runTo(m, a),
+      dispose: async (m) => this.dispose(m),
+    };
+    const handler = handlers[message.type] as Handler<typeof message.type> | undefined;
+    if (!handler) throw this.invalid(`Unknown request type ${String((message as { type: unknown }).type)}.`);
+    return handler(message as never, active);
+  }
+
+  private async load(message: Extract<RequestMessage, { type: 'load' }>, active: Active): Promise<Requests['load']['result']> {
+    const entry = findModel(message.model, this.config.extraModels);
+    if (!entry) throw this.invalid(`There is no model called "${message.model}".`);
+    const preference = message.device ?? 'auto';
+    const existing = this.models.get(entry.id);
+    if (existing) {
+      const device = existing.loaded.device.device;
+      if (preference !== 'auto' && preference !== device && device !== 'cpu') {
+        throw this.invalid(
+          `${entry.label} is already loaded on ${device.toUpperCase()}.`,
+          'Release it everywhere it is used before loading it on another device.',
+        );
+      }
+      existing.references++;
+      return this.loadResult(existing.loaded, true);
+    }
+    const interval = this.config.progressIntervalMs ?? 100;
+    let lastSent = -Infinity;
+    const post = (progress: LoadProgress): void => this.post({ id: message.id, type: 'progress', progress });
+    const loaded = await loadRegistryModel(entry, preference, this.config, {
+      signal: active.controller.signal,
+      onProgress: (progress) => {
+        const now = performance.now();
+        const finished = progress.files.length > 0 && progress.files.every((file) => file.done);
+        if (finished || now - lastSent >= interval) {
+          lastSent = now;
+          post(progress);
+        }
+      },
+    });
+    this.models.set(entry.id, { loaded, references: 1 });
+    return this.loadResult(loaded, false);
+  }
+
+  private loadResult(loaded: LoadedRegistryModel, shared: boolean): Requests['load']['result'] {
+    const info = loaded.model.info;
+    return {
+      model: {
+        model: loaded.entry.id,
+        name: loaded.entry.label,
+        vocabSize: info.vocabSize,
+        numLayers: info.numLayers,
+        contextLength: info.contextLength,
+        eosTokenId: info.eosTokenId,
+        hasLayerLogits: info.hasLayerLogits,
+      },
+      device: loaded.device,
+      bytes: shared ? 0 : loaded.bytes,
+      loadMs: loaded.loadMs,
+      warmupMs: loaded.warmupMs,
+      shared,
+    };
+  }
+
+  private async vocabulary(model: string): Promise<string[]> {
+    const { loaded } = this.model(model);
+    return Array.from({ length: loaded.model.info.vocabSize }, (_, id) => loaded.decode([id]));
+  }
+
+  private async step(sessionId: string, active: Active): Promise<Requests['step']['result']> {
+    const { session } = this.session(sessionId);
+    const outcome = await session.step();
+    if (active.controller.signal.aborted) {
+      // The caller gave up on this step: leave the session as if it never ran.
+      if (outcome.kind === 'step') session.back();
+      throw new RequestFailed(cancelledError('The step'));
+    }
+    return outcome.kind === 'step' ? toMessage(outcome) : outcome;
+  }
+
+  private async runTo(
+    message: Extract<RequestMessage, { type: 'runTo' }>,
+    active: Active,
+  ): Promise<Requests['runTo']['result']> {
+    const { session } = this.session(message.session);
+    if (!Number.isInteger(message.tokens) || message.tokens < 0) {
+      throw this.invalid(`runTo needs a whole number of tokens >= 0, got ${String(message.tokens)}.`);
+    }
+    let steps = 0;
+    while (session.generatedCount < message.tokens) {
+      if (active.controller.signal.aborted) throw new RequestFailed(cancelledError(`The run (after ${steps} steps)`));
+      const outcome = await session.step();
+      if (outcome.kind === 'stopped') return { steps, stop: outcome };
+      if (active.controller.signal.aborted) {
+        session.back();
+        throw new RequestFailed(cancelledError(`The run (after ${steps} steps)`));
+      }
+      steps++;
+      this.post({ id: message.id, type: 'trace', step: toMessage(outcome) });
+    }
+    return { steps, stop: null };
+  }
+
+  private async dispose(message: Extract<RequestMessage, { type: 'dispose' }>): Promise<{ released: boolean }> {
+    if (message.session !== undefined) return { released: this.sessions.delete(message.session) };
+    if (message.model !== undefined) {
+      const slot = this.models.get(message.model);
+      if (!slot) return { released: false };
+      slot.references--;
+      if (slot.references > 0) return { released: false };
+      for (const [id, session] of this.sessions) if (session.models.includes(message.model)) this.sessions.delete(id);
+      this.models.delete(message.model);
+      await slot.loaded.model.dispose();
+      return { released: true };
+    }
+    throw this.invalid('dispose needs a session or a model.');
+  }
+
+  private model(id: string): ModelSlot {
+    const slot = this.models.get(id);
+    if (!slot) {
+      throw new RequestFailed({
+        kind: 'unknown-handle',
+        message: `The model "${id}" is not loaded (never loaded, or released).`,
+        action: 'Load the model first.',
+      });
+    }
+    return slot;
+  }
+
+  private session(id: string): SessionSlot {
+    const slot = this.sessions.get(id);
+    if (!slot) {
+      throw new RequestFailed({
+        kind: 'unknown-handle',
+        message: `The session "${id}" is not open (never opened, disposed, or its model was released).`,
+        action: 'Open a new session.',
+      });
+    }
+    return slot;
+  }
+
+  private invalid(message: string, action = 'Fix the request and try again.'): RequestFailed {
+    return new RequestFailed({ kind: 'invalid-request', message, action });
+  }
+
+  private describe(error: unknown): RuntimeErrorInfo {
+    if (error instanceof RequestFailed) return error.info;
+    if (error instanceof RangeError) {
+      return { kind: 'invalid-request', message: error.message, action: 'Change the setting named in the message and try again.' };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return { kind: 'internal', message: `The model worker failed: ${message}`, action: 'Reset the widget or reload the page.' };
+  }
+
+  private reply(id: number, value: unknown): void {
+    this.post({ id, type: 'result', value });
+  }
+}
+
+function toMessage(step: { index: number; tokens: number[]; text: string | null; trace: unknown; timing: Record<string, number> }): StepMessage {
+  return { kind: 'step', index: step.index, tokens: step.tokens, text: step.text, trace: step.trace as StepMessage['trace'], timing: step.timing };
+}

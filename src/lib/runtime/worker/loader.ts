@@ -1,0 +1,210 @@
+/**
+ * Loads a registry model with transformers.js: from the site's own models folder (bundled) or
+ * from a Hub-layout host, with per-file and total progress in bytes, the browser cache, a chosen
+ * device, cancellation, and one warm-up forward pass.
+ *
+ * transformers.js keeps its settings in one global `env`; the host runs loads one at a time, and
+ * each load sets every setting it depends on before it starts.
+ */
+import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import type { DeviceChoice, DevicePreference, FileProgress, LoadProgress } from '../protocol';
+import type { ModelEntry } from '../registry';
+import { wrapPretrained, type LoadedModel } from '../model/load-bundled-model';
+import { classifyLoadError } from './classify-error';
+import { chooseDevice, currentEnvironment, DeviceUnavailable, type DeviceEnvironment } from './device';
+import { FetchWatch } from './fetch-watch';
+import { RequestFailed } from './failures';
+
+export interface LoaderConfig {
+  /** Absolute URL of the folder with one sub-folder per bundled model, ending in '/'. */
+  bundledBaseUrl: string;
+  /** Absolute URL of the Hub (or a server in its URL layout), ending in '/'. */
+  hubHost: string;
+  /** Keep downloaded files in the browser's Cache API (so a second visit loads from it). */
+  useBrowserCache: boolean;
+  /** Where onnxruntime-web finds its .wasm and .mjs files (the site serves them itself). */
+  wasmPaths?: { mjs: string; wasm: string };
+  /**
+   * Node only: the folder transformers.js downloads into (in Node it loads ONNX files from disk,
+   * so a remote model must pass through a file cache). Browsers ignore it.
+   */
+  nodeCacheDir?: string;
+  /** For tests: the device environment to assume. */
+  environment?: DeviceEnvironment;
+  fetch?: typeof fetch;
+}
+
+export interface LoadedRegistryModel extends LoadedModel {
+  entry: ModelEntry;
+  device: DeviceChoice;
+  bytes: number;
+  loadMs: number;
+  warmupMs: number;
+}
+
+export interface LoadCallbacks {
+  signal: AbortSignal;
+  onProgress: (progress: LoadProgress) => void;
+}
+
+interface ProgressInfo {
+  status: string;
+  file?: string;
+  loaded?: number;
+  total?: number;
+}
+
+function configureEnvironment(entry: ModelEntry, config: LoaderConfig, watch: FetchWatch): void {
+  env.allowLocalModels = false;
+  env.allowRemoteModels = true;
+  env.useBrowserCache = config.useBrowserCache;
+  env.useFSCache = config.nodeCacheDir !== undefined;
+  if (config.nodeCacheDir !== undefined) env.cacheDir = config.nodeCacheDir;
+  env.fetch = watch.fetch;
+  if (entry.source.kind === 'bundled') {
+    env.remoteHost = config.bundledBaseUrl;
+    env.remotePathTemplate = '{model}/';
+  } else {
+    env.remoteHost = config.hubHost;
+    env.remotePathTemplate = '{model}/resolve/{revision}/';
+  }
+  const wasm = env.backends.onnx.wasm;
+  if (config.wasmPaths && wasm) {
+    wasm.wasmPaths = config.wasmPaths;
+    // Threads need cross-origin isolation, which a plain static host does not give.
+    const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+    if (!isolated) wasm.numThreads = 1;
+  }
+}
+
+class ProgressTracker {
+  private readonly files = new Map<string, FileProgress>();
+
+  constructor(
+    private readonly entry: ModelEntry,
+    private readonly emit: (progress: LoadProgress) => void,
+  ) {}
+
+  readonly callback = (info: ProgressInfo): void => {
+    if (!info.file) return;
+    const file = this.files.get(info.file) ?? { file: info.file, loaded: 0, total: 0, done: false };
+    if (info.status === 'progress') {
+      file.loaded = info.loaded ?? file.loaded;
+      file.total = info.total ?? file.total;
+    } else if (info.status === 'done') {
+      file.done = true;
+      file.total = Math.max(file.total, file.loaded);
+    } else if (info.status !== 'initiate' && info.status !== 'download') {
+      return;
+    }
+    this.files.set(info.file, file);
+    this.emit(this.snapshot());
+  };
+
+  snapshot(): LoadProgress {
+    const files = [...this.files.values()].map((file) => ({ ...file }));
+    const loaded = files.reduce((sum, file) => sum + file.loaded, 0);
+    const known = files.reduce((sum, file) => sum + file.total, 0);
+    const allDone = files.length > 0 && files.every((file) => file.done);
+    return { model: this.entry.id, files, loaded, total: allDone ? known : Math.max(known, this.entry.downloadBytes) };
+  }
+
+  bytesFetched(fetched: ReadonlySet<string>): number {
+    let bytes = 0;
+    for (const file of this.files.values()) {
+      if ([...fetched].some((url) => url.endsWith(`/${file.file}`))) bytes += file.loaded;
+    }
+    return bytes;
+  }
+}
+
+async function fromPretrained(
+  entry: ModelEntry,
+  device: DeviceChoice,
+  progress: (info: ProgressInfo) => void,
+): Promise<[PreTrainedTokenizer, PreTrainedModel]> {
+  const name = entry.source.kind === 'bundled' ? entry.source.folder : entry.source.repo;
+  const revision = entry.source.kind === 'hub' ? entry.source.revision : 'main';
+  const options = { progress_callback: progress, revision };
+  // Wait for both, so that nothing of a failed load still runs (or writes) after the error.
+  const [tokenizer, model] = await Promise.allSettled([
+    AutoTokenizer.from_pretrained(name, options),
+    AutoModelForCausalLM.from_pretrained(name, {
+      ...options,
+      dtype: entry.dtype,
+      ...(device.device === 'cpu' ? {} : { device: device.device }),
+    }),
+  ]);
+  if (tokenizer.status === 'fulfilled' && model.status === 'fulfilled') return [tokenizer.value, model.value];
+  if (model.status === 'fulfilled') await model.value.dispose();
+  throw tokenizer.status === 'rejected' ? tokenizer.reason : (model as PromiseRejectedResult).reason;
+}
+
+export async function loadRegistryModel(
+  entry: ModelEntry,
+  preference: DevicePreference,
+  config: LoaderConfig,
+  callbacks: LoadCallbacks,
+): Promise<LoadedRegistryModel> {
+  const started = performance.now();
+  const watch = new FetchWatch(callbacks.signal, config.fetch);
+  const tracker = new ProgressTracker(entry, callbacks.onProgress);
+  let device: DeviceChoice;
+  try {
+    device = await chooseDevice(preference, config.environment ?? currentEnvironment());
+  } catch (error) {
+    if (error instanceof DeviceUnavailable) {
+      throw new RequestFailed({ kind: 'device', message: error.message, action: 'Choose WASM (or Auto), which works in every browser.' });
+    }
+    throw error;
+  }
+
+  let tokenizer: PreTrainedTokenizer;
+  let pretrained: PreTrainedModel;
+  configureEnvironment(entry, config, watch);
+  try {
+    [tokenizer, pretrained] = await fromPretrained(entry, device, tracker.callback);
+  } catch (error) {
+    if (device.device === 'webgpu' && preference === 'auto' && !callbacks.signal.aborted && !isDownloadError(error)) {
+      // The adapter existed but the model would not run on it: WASM always can.
+      const reason = `WebGPU failed for this model (${error instanceof Error ? error.message : String(error)}); running on WASM instead.`;
+      device = { device: 'wasm', reason };
+      configureEnvironment(entry, config, watch);
+      try {
+        [tokenizer, pretrained] = await fromPretrained(entry, device, tracker.callback);
+      } catch (retryError) {
+        throw new RequestFailed(classifyLoadError(retryError, entry, watch, callbacks.signal.aborted));
+      }
+    } else {
+      throw new RequestFailed(classifyLoadError(error, entry, watch, callbacks.signal.aborted));
+    }
+  }
+  if (callbacks.signal.aborted) {
+    // Every file had arrived; the runtime cannot stop a session being created, only drop it.
+    await pretrained.dispose();
+    throw new RequestFailed(classifyLoadError(null, entry, watch, true));
+  }
+
+  let loaded: LoadedModel;
+  try {
+    loaded = wrapPretrained(entry.id, pretrained, tokenizer);
+  } catch (error) {
+    await pretrained.dispose();
+    throw new RequestFailed({
+      kind: 'unsupported',
+      message: `${entry.label} loaded but cannot be stepped here: ${error instanceof Error ? error.message : String(error)}`,
+      action: 'Choose another model.',
+    });
+  }
+  const loadMs = performance.now() - started;
+  const warmupStarted = performance.now();
+  const firstToken = loaded.model.info.eosTokenId ?? 0;
+  await loaded.model.forward([[firstToken]], null);
+  const warmupMs = performance.now() - warmupStarted;
+  callbacks.onProgress(tracker.snapshot());
+  return { ...loaded, entry, device, bytes: tracker.bytesFetched(watch.fetched), loadMs, warmupMs };
+}
+
+function isDownloadError(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'NetworkFailure' || /"https?:\/\//.test(error.message));
+}

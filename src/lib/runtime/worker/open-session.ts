@@ -1,0 +1,136 @@
+/**
+ * Builds a stepping session from a SessionSpec and the loaded models it names: tokenizes the
+ * prompt (cutting its start when it would not leave room to generate) and checks that paired
+ * models share a tokenizer.
+ */
+import {
+  BeamSession,
+  ContrastiveSession,
+  DolaSession,
+  SamplingSession,
+  SpeculativeSession,
+  type SteppingSession,
+} from '../../sessions';
+import type { OpenResult, SessionSpec } from '../protocol';
+import { RequestFailed } from './failures';
+import type { LoadedRegistryModel } from './loader';
+
+export type AnySession = SteppingSession<unknown, unknown>;
+
+export interface OpenedSession {
+  session: AnySession;
+  models: string[];
+  opened: OpenResult;
+}
+
+/** The ids of the models a spec needs, first the one whose tokenizer reads the prompt. */
+export function modelsOf(spec: SessionSpec): string[] {
+  switch (spec.method) {
+    case 'sampling':
+    case 'beam':
+    case 'dola':
+      return [spec.model];
+    case 'contrastive':
+      return [spec.expert, spec.amateur];
+    case 'speculative':
+      return [spec.target, spec.draft];
+  }
+}
+
+function invalid(message: string, action: string): RequestFailed {
+  return new RequestFailed({ kind: 'invalid-request', message, action });
+}
+
+/** Tokens kept free for generation when a long prompt is cut: a quarter of the context, at most 64. */
+export function generationRoom(contextLength: number): number {
+  return Math.max(1, Math.min(64, Math.floor(contextLength / 4)));
+}
+
+function tokenizePrompt(spec: SessionSpec, model: LoadedRegistryModel, contextLength: number): { ids: number[]; cut: number } {
+  if (typeof spec.prompt !== 'string' || spec.prompt.trim().length === 0) {
+    throw invalid('The prompt is empty.', 'Type some text for the model to continue.');
+  }
+  const ids = model.encode(spec.prompt);
+  if (ids.length === 0) throw invalid('The prompt gave no tokens.', 'Type some text for the model to continue.');
+  const keep = contextLength - generationRoom(contextLength);
+  const cut = Math.max(0, ids.length - keep);
+  return { ids: ids.slice(cut), cut };
+}
+
+function requireSameTokenizer(a: LoadedRegistryModel, b: LoadedRegistryModel): void {
+  if (a.entry.tokenizerFamily !== b.entry.tokenizerFamily || a.model.info.vocabSize !== b.model.info.vocabSize) {
+    throw invalid(
+      `${a.entry.label} and ${b.entry.label} do not share a tokenizer, which this method needs.`,
+      'Choose two models of the same pair.',
+    );
+  }
+}
+
+export function openSession(spec: SessionSpec, lookup: (id: string) => LoadedRegistryModel): OpenedSession {
+  const ids = modelsOf(spec);
+  const models = ids.map(lookup);
+  const [first] = models;
+  if (models.length === 2) requireSameTokenizer(models[0], models[1]);
+  const contextLength = Math.min(...models.map((m) => m.model.info.contextLength));
+  const prompt = tokenizePrompt(spec, first, contextLength);
+  const common = { promptIds: prompt.ids, topN: spec.topN, stopAtEos: spec.stopAtEos, decode: first.decode };
+  let session: AnySession;
+  try {
+    session = build(spec, models, common) as AnySession;
+  } catch (error) {
+    if (error instanceof RangeError || error instanceof TypeError) {
+      throw invalid(error.message, 'Change the setting named in the message and try again.');
+    }
+    throw error;
+  }
+  return { session, models: ids, opened: { promptIds: prompt.ids, cutTokens: prompt.cut, contextLength } };
+}
+
+type Common = { promptIds: number[]; topN?: number; stopAtEos?: boolean; decode: (ids: readonly number[]) => string };
+
+function build(spec: SessionSpec, models: LoadedRegistryModel[], common: Common): SteppingSession<unknown, unknown> {
+  const [first, second] = models;
+  switch (spec.method) {
+    case 'sampling':
+      return new SamplingSession(first.model, { ...common, sampling: spec.sampling, seed: spec.seed }) as never;
+    case 'beam':
+      return new BeamSession(first.model, {
+        promptIds: common.promptIds,
+        stopAtEos: common.stopAtEos,
+        decode: common.decode,
+        numBeams: spec.numBeams,
+        maxNewTokens: spec.maxNewTokens,
+        lengthPenalty: spec.lengthPenalty,
+        repetitionPenalty: spec.repetitionPenalty,
+        noRepeatNgramSize: spec.noRepeatNgramSize,
+      }) as never;
+    case 'contrastive':
+      return new ContrastiveSession(first.model, second.model, {
+        ...common,
+        contrastive: spec.contrastive,
+        amateurContext: spec.amateurContext,
+      }) as never;
+    case 'dola':
+      if (!first.model.info.hasLayerLogits) {
+        throw new RequestFailed({
+          kind: 'unsupported',
+          message: `${first.entry.label} has no early-exit logits (layer_logits), which DoLa needs.`,
+          action: 'Choose a bundled model for DoLa.',
+        });
+      }
+      return new DolaSession(first.model, {
+        ...common,
+        layers: spec.layers,
+        divergence: spec.divergence,
+        relativeTop: spec.relativeTop,
+        repetitionPenalty: spec.repetitionPenalty,
+      }) as never;
+    case 'speculative':
+      return new SpeculativeSession(second.model, first.model, {
+        ...common,
+        gamma: spec.gamma,
+        sampling: spec.sampling,
+        seed: spec.seed,
+      }) as never;
+  }
+}
