@@ -4,6 +4,7 @@ import { collectPageErrors, seriousAccessibilityViolations } from './support/pag
 const pages = [
   { path: '/', heading: 'How a language model picks its next token' },
   { path: '/explainers/01-logits-to-text/', heading: 'From logits to text' },
+  { path: '/dev/runtime/', heading: 'Runtime development page' },
 ];
 
 for (const { path, heading } of pages) {

@@ -1,13 +1,13 @@
 /**
- * The page's one model worker and its client, created on first use and shared by every widget
- * on the page (models loaded by one widget are reused by the others).
+ * The page's model worker and its client. Widgets share one (browserRuntime), so that a model
+ * loaded by one is reused by the others; createBrowserRuntime starts a separate worker, e.g. to
+ * run the same model on another device side by side.
  */
 import { RuntimeClient } from './client';
 
 let shared: RuntimeClient | null = null;
 
-export function browserRuntime(): RuntimeClient {
-  if (shared) return shared;
+export function createBrowserRuntime(): RuntimeClient {
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'models' });
   const client = new RuntimeClient(worker, () => worker.terminate());
   worker.addEventListener('error', (event) => {
@@ -16,8 +16,12 @@ export function browserRuntime(): RuntimeClient {
       message: `The model worker stopped: ${event.message || 'it failed to start or crashed'}.`,
       action: 'Reload the page.',
     });
-    shared = null;
+    if (shared === client) shared = null;
   });
-  shared = client;
   return client;
+}
+
+export function browserRuntime(): RuntimeClient {
+  shared ??= createBrowserRuntime();
+  return shared;
 }
