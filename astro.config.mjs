@@ -4,6 +4,7 @@ import mdx from '@astrojs/mdx';
 import svelte from '@astrojs/svelte';
 import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
+import onnxruntimeWasm from './integrations/onnxruntime-wasm.mjs';
 
 /**
  * SITE_URL and BASE_PATH let the same source deploy at a domain root or under a sub-path
@@ -19,7 +20,8 @@ export default defineConfig({
   output: 'static',
   // A second build (the base-path test) writes elsewhere so it never clobbers dist/.
   outDir: process.env.ASTRO_OUT_DIR ?? './dist',
-  integrations: [svelte(), mdx()],
+  // onnxruntimeWasm serves onnxruntime-web's .mjs/.wasm at <base>ort/ (no CDN).
+  integrations: [svelte(), mdx(), onnxruntimeWasm()],
   markdown: {
     remarkPlugins: [remarkMath],
     rehypePlugins: [rehypeKatex],
@@ -29,6 +31,10 @@ export default defineConfig({
     inlineStylesheets: 'never',
   },
   vite: {
+    // The inference worker is a module worker (`new Worker(new URL(...), { type: 'module' })`).
+    worker: { format: 'es' },
+    // Found late (inside the worker), it would make the dev server reload the page mid-load.
+    optimizeDeps: { include: ['@huggingface/transformers'] },
     build: {
       // Same reason for scripts: never inline them as data URLs.
       assetsInlineLimit: 0,

@@ -89,3 +89,29 @@ test('greedy decoding in the browser (WASM) gives the tokens onnxruntime-node gi
   expect(browser.device).toBe('wasm');
   expect(browser.tokens).toEqual(expected);
 });
+
+test('without a WebGPU adapter, Auto runs on WASM and says why, and forcing WebGPU is a device error', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/dev/runtime/');
+  await waitForIslands(page);
+  const outcome = await page.evaluate(async () => {
+    type Client = import('../../src/lib/runtime/client').RuntimeClient;
+    const runtime = (window as unknown as { decodingRuntime: { createBrowserRuntime: () => Client } }).decodingRuntime;
+    const client = runtime.createBrowserRuntime();
+    try {
+      const auto = await client.load('amateur', { device: 'auto' });
+      await client.releaseModel('amateur');
+      const forced = await client.load('amateur', { device: 'webgpu' }).then(
+        () => null,
+        (error: { kind: string; message: string; action: string }) => ({ kind: error.kind, message: error.message, action: error.action }),
+      );
+      return { auto: auto.device, forced };
+    } finally {
+      client.close();
+    }
+  });
+  expect(outcome.auto.device).toBe('wasm');
+  expect(outcome.auto.reason).toMatch(/WebGPU .*(no usable graphics adapter|navigator\.gpu is missing).* Running on WASM instead\./);
+  expect(outcome.forced?.kind).toBe('device');
+  expect(outcome.forced?.action).toMatch(/WASM/);
+});

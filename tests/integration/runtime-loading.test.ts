@@ -3,13 +3,14 @@
  * models, the Hub's URL layout (env.remoteHost) for opt-in models, progress events, and a typed
  * error for every way a load can fail.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isRuntimeError, RuntimeError } from '../../src/lib/runtime/errors';
 import type { LoadProgress } from '../../src/lib/runtime/protocol';
-import { BUNDLED_MODEL_FILES, findModel, type ModelEntry } from '../../src/lib/runtime/registry';
+import { BUNDLED_MODEL_FILES, BUNDLED_MODELS_VERSION, findModel, type ModelEntry } from '../../src/lib/runtime/registry';
 import { MODELS_DIR, startModelServer, type ModelServer } from './support/model-server';
 import { connectRuntime, type RuntimePair } from './support/runtime-pair';
 
@@ -72,7 +73,18 @@ function bundledBytes(folder: string): number {
   return BUNDLED_MODEL_FILES.reduce((sum, file) => sum + statSync(join(MODELS_DIR, folder, file)).size, 0);
 }
 
-describe('registry sizes', () => {
+describe('registry sizes and version', () => {
+  it('names the bundled models version after their files (update BUNDLED_MODELS_VERSION when they change)', () => {
+    const hash = createHash('sha256');
+    for (const folder of ['amateur', 'expert', 'expert-early']) {
+      for (const file of BUNDLED_MODEL_FILES) {
+        hash.update(`${folder}/${file}\n`);
+        hash.update(readFileSync(join(MODELS_DIR, folder, file)));
+      }
+    }
+    expect(BUNDLED_MODELS_VERSION).toBe(hash.digest('hex').slice(0, 16));
+  });
+
   it('states the measured download size of every bundled model', () => {
     for (const folder of ['amateur', 'expert', 'expert-early']) {
       expect(findModel(folder)!.downloadBytes).toBe(bundledBytes(folder));

@@ -53,6 +53,13 @@ export const BUNDLED_MODEL_FILES = [
   'onnx/model.onnx',
 ] as const;
 
+/**
+ * The first 16 hex digits of a SHA-256 over the bundled models' files (see
+ * tests/integration/runtime-loading.test.ts, which recomputes it): browser caches are named after
+ * it, so a rebuilt model is never served from an old cache. Update it when the models change.
+ */
+export const BUNDLED_MODELS_VERSION = '53759f9a837ec6a0';
+
 const BUNDLED_FAMILY = 'bundled-bpe-4096';
 const SMOLLM2_FAMILY = 'smollm2';
 const QWEN25_FAMILY = 'qwen2.5';

@@ -11,6 +11,7 @@ import type { DeviceChoice, DevicePreference, FileProgress, LoadProgress } from 
 import type { ModelEntry } from '../registry';
 import { wrapPretrained, type LoadedModel } from '../model/load-bundled-model';
 import { classifyLoadError } from './classify-error';
+import { cacheNameFor, forgetCachedFiles, pruneOldCaches } from './browser-cache';
 import { chooseDevice, currentEnvironment, DeviceUnavailable, type DeviceEnvironment } from './device';
 import { FetchWatch } from './fetch-watch';
 import { RequestFailed } from './failures';
@@ -58,6 +59,7 @@ function configureEnvironment(entry: ModelEntry, config: LoaderConfig, watch: Fe
   env.allowLocalModels = false;
   env.allowRemoteModels = true;
   env.useBrowserCache = config.useBrowserCache;
+  env.cacheKey = cacheNameFor(entry);
   env.useFSCache = config.nodeCacheDir !== undefined;
   if (config.nodeCacheDir !== undefined) env.cacheDir = config.nodeCacheDir;
   env.fetch = watch.fetch;
@@ -140,6 +142,24 @@ async function fromPretrained(
   throw tokenizer.status === 'rejected' ? tokenizer.reason : (model as PromiseRejectedResult).reason;
 }
 
+function modelBaseUrl(entry: ModelEntry, config: LoaderConfig): string {
+  return entry.source.kind === 'bundled'
+    ? `${config.bundledBaseUrl}${entry.source.folder}/`
+    : `${config.hubHost}${entry.source.repo}/resolve/${entry.source.revision}/`;
+}
+
+let prunedOldCaches = false;
+
+/** A load failure as RequestFailed; a damaged file is dropped from the cache so a retry refetches it. */
+async function failure(error: unknown, entry: ModelEntry, config: LoaderConfig, watch: FetchWatch, cancelled: boolean): Promise<RequestFailed> {
+  const info = classifyLoadError(error, entry, watch, cancelled);
+  if (info.kind === 'corrupt' && config.useBrowserCache) {
+    const removed = await forgetCachedFiles(entry, modelBaseUrl(entry, config)).catch(() => 0);
+    if (removed > 0) info.action = `The damaged copy was removed from this browser's cache: retry to download it again.`;
+  }
+  return new RequestFailed(info);
+}
+
 export async function loadRegistryModel(
   entry: ModelEntry,
   preference: DevicePreference,
@@ -147,6 +167,10 @@ export async function loadRegistryModel(
   callbacks: LoadCallbacks,
 ): Promise<LoadedRegistryModel> {
   const started = performance.now();
+  if (config.useBrowserCache && !prunedOldCaches) {
+    prunedOldCaches = true;
+    await pruneOldCaches().catch(() => undefined);
+  }
   const watch = new FetchWatch(callbacks.signal, config.fetch);
   const tracker = new ProgressTracker(entry, callbacks.onProgress);
   let device: DeviceChoice;
@@ -173,10 +197,10 @@ export async function loadRegistryModel(
       try {
         [tokenizer, pretrained] = await fromPretrained(entry, device, tracker.callback);
       } catch (retryError) {
-        throw new RequestFailed(classifyLoadError(retryError, entry, watch, callbacks.signal.aborted));
+        throw await failure(retryError, entry, config, watch, callbacks.signal.aborted);
       }
     } else {
-      throw new RequestFailed(classifyLoadError(error, entry, watch, callbacks.signal.aborted));
+      throw await failure(error, entry, config, watch, callbacks.signal.aborted);
     }
   }
   if (callbacks.signal.aborted) {
