@@ -125,6 +125,20 @@ export interface SpeculativeSpec extends PromptSpec {
 export type SessionSpec = SamplingSpec | BeamSpec | ContrastiveSpec | DolaSpec | SpeculativeSpec;
 export type SessionMethod = SessionSpec['method'];
 
+/** The ids of the models a spec needs, first the one whose tokenizer reads the prompt. */
+export function modelsOf(spec: SessionSpec): string[] {
+  switch (spec.method) {
+    case 'sampling':
+    case 'beam':
+    case 'dola':
+      return [spec.model];
+    case 'contrastive':
+      return [spec.expert, spec.amateur];
+    case 'speculative':
+      return [spec.target, spec.draft];
+  }
+}
+
 export interface TraceByMethod {
   sampling: SamplingTrace;
   beam: BeamStepTrace;

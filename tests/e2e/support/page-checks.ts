@@ -41,3 +41,12 @@ export async function seriousAccessibilityViolations(page: Page): Promise<AxeVio
 export async function waitForIslands(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelectorAll('astro-island[ssr]').length === 0);
 }
+
+/** Waits until the island holding `selector` has hydrated (islands below the fold wait for a scroll). */
+export async function waitForIslandOf(page: Page, selector: string): Promise<void> {
+  await page.locator(selector).scrollIntoViewIfNeeded();
+  await page.waitForFunction((inner) => {
+    const island = document.querySelector(inner)?.closest('astro-island');
+    return island !== null && island !== undefined && !island.hasAttribute('ssr');
+  }, selector);
+}

@@ -11,7 +11,7 @@ import {
   SpeculativeSession,
   type SteppingSession,
 } from '../../sessions';
-import type { OpenResult, SessionSpec } from '../protocol';
+import { modelsOf, type OpenResult, type SessionSpec } from '../protocol';
 import { RequestFailed } from './failures';
 import type { LoadedRegistryModel } from './loader';
 
@@ -21,20 +21,6 @@ export interface OpenedSession {
   session: AnySession;
   models: string[];
   opened: OpenResult;
-}
-
-/** The ids of the models a spec needs, first the one whose tokenizer reads the prompt. */
-export function modelsOf(spec: SessionSpec): string[] {
-  switch (spec.method) {
-    case 'sampling':
-    case 'beam':
-    case 'dola':
-      return [spec.model];
-    case 'contrastive':
-      return [spec.expert, spec.amateur];
-    case 'speculative':
-      return [spec.target, spec.draft];
-  }
 }
 
 function invalid(message: string, action: string): RequestFailed {

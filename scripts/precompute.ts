@@ -1,0 +1,16 @@
+/**
+ * npm run precompute: writes src/components/widgets/precomputed/<id>.json for every example in
+ * src/components/widgets/examples.ts. Run it after changing an example or the bundled models.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXAMPLES } from '../src/components/widgets/examples';
+import { computeExample } from './precompute-lib';
+
+const OUT = join(import.meta.dirname, '..', 'src', 'components', 'widgets', 'precomputed');
+
+for (const definition of EXAMPLES) {
+  const example = await computeExample(definition);
+  writeFileSync(join(OUT, `${definition.id}.json`), `${JSON.stringify(example)}\n`);
+  console.log(`${definition.id}: ${example.steps.length} steps`);
+}

@@ -1,0 +1,258 @@
+/**
+ * The state of one live widget: its models (loaded through the page's shared worker), its
+ * session, the steps taken, and what to tell the reader (progress, device, errors, stops).
+ *
+ * A widget shows its precomputed example at once; when the models are ready the same example is
+ * stepped live and replaces it. Changing a parameter opens a new session and replays it to the
+ * same number of steps, so the view follows the sliders.
+ */
+import { browserRuntime } from '../../../lib/runtime/browser-runtime';
+import type { RuntimeClient, SessionHandle } from '../../../lib/runtime/client';
+import { isRuntimeError, type RuntimeErrorInfo } from '../../../lib/runtime/errors';
+import {
+  modelsOf,
+  type DeviceChoice,
+  type DevicePreference,
+  type LoadProgress,
+  type OpenResult,
+  type SessionSpec,
+  type StepMessage,
+} from '../../../lib/runtime/protocol';
+import { findModel } from '../../../lib/runtime/registry';
+import type { SessionStop } from '../../../lib/sessions/session';
+import type { PrecomputedExample } from './precomputed';
+
+export type LiveStatus = 'waiting' | 'loading' | 'ready' | 'error';
+
+/** Milliseconds between steps while playing. */
+const PLAY_INTERVAL_MS = 350;
+
+function sameSpec(a: SessionSpec, b: SessionSpec): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function errorInfo(error: unknown): RuntimeErrorInfo {
+  if (isRuntimeError(error)) return error.info;
+  return { kind: 'internal', message: String(error instanceof Error ? error.message : error), action: 'Reset the widget or reload the page.' };
+}
+
+export class LiveSession {
+  status: LiveStatus = $state('waiting');
+  progress: LoadProgress | null = $state(null);
+  device: DeviceChoice | null = $state(null);
+  error: RuntimeErrorInfo | null = $state(null);
+  steps: StepMessage[] = $state([]);
+  stop: SessionStop | null = $state(null);
+  opened: OpenResult | null = $state(null);
+  /** True while the steps shown are the precomputed example, not a live session. */
+  precomputedShown = $state(false);
+  busy = $state(false);
+  playing = $state(false);
+  spec: SessionSpec = $state.raw(null as unknown as SessionSpec);
+  private vocabulary: string[] | null = $state.raw(null);
+
+  private client: RuntimeClient | null = null;
+  private handle: SessionHandle | null = null;
+  private loadedModels: string[] = [];
+  private playTimer: ReturnType<typeof setTimeout> | null = null;
+  private generation = 0;
+
+  constructor(
+    spec: SessionSpec,
+    private readonly precomputed: PrecomputedExample | null = null,
+    private readonly devicePreference: DevicePreference = 'auto',
+  ) {
+    this.spec = spec;
+    this.showPrecomputedIfMatching();
+  }
+
+  /** The text of a token id: the live vocabulary, else the precomputed example's, else its id. */
+  tokenText = (id: number): string => this.vocabulary?.[id] ?? this.precomputed?.tokenText[id] ?? `#${id}`;
+
+  get promptIds(): number[] {
+    return this.opened?.promptIds ?? (this.precomputedShown ? (this.precomputed?.promptIds ?? []) : []);
+  }
+
+  get canStep(): boolean {
+    return this.status === 'ready' && !this.busy && this.stop === null;
+  }
+
+  /** Loads the models (once) and opens the session; called when the widget scrolls into view. */
+  async start(): Promise<void> {
+    if (this.status === 'loading' || this.status === 'ready') return;
+    this.status = 'loading';
+    this.error = null;
+    this.client = browserRuntime();
+    const models = [...new Set(modelsOf(this.spec))];
+    const perModel = new Map<string, LoadProgress>();
+    try {
+      for (const model of models) {
+        const loaded = await this.client.load(model, {
+          device: this.devicePreference,
+          onProgress: (p) => {
+            perModel.set(model, p);
+            this.progress = combine(perModel, models);
+          },
+        });
+        this.loadedModels.push(model);
+        this.device = loaded.device;
+      }
+      this.vocabulary = await this.client.vocabulary(models[0]);
+      this.status = 'ready';
+      await this.reopen(this.precomputedShown ? this.steps.length : 0);
+    } catch (error) {
+      this.status = 'error';
+      this.error = errorInfo(error);
+    }
+  }
+
+  /** Retry after a failed load. */
+  async retry(): Promise<void> {
+    if (this.status !== 'error') return;
+    await this.release();
+    this.status = 'waiting';
+    await this.start();
+  }
+
+  /** New parameters: a new session, replayed to the same number of steps. */
+  async configure(spec: SessionSpec): Promise<void> {
+    if (sameSpec(spec, this.spec)) return;
+    const keep = this.steps.length;
+    this.spec = spec;
+    if (this.status !== 'ready') {
+      this.showPrecomputedIfMatching();
+      return;
+    }
+    await this.reopen(keep);
+  }
+
+  async step(): Promise<void> {
+    if (!this.canStep || !this.handle) return;
+    await this.run(async (handle) => {
+      const reply = await handle.step();
+      if (reply.kind === 'step') this.steps = [...this.steps, reply];
+      else this.stop = reply;
+    });
+  }
+
+  async back(): Promise<void> {
+    if (this.status !== 'ready' || this.busy || !this.handle) return;
+    this.pause();
+    await this.run(async (handle) => {
+      const { undone } = await handle.back();
+      if (undone) this.steps = this.steps.slice(0, -1);
+      this.stop = null;
+    });
+  }
+
+  async reset(): Promise<void> {
+    if (this.status !== 'ready' || this.busy || !this.handle) return;
+    this.pause();
+    await this.run(async (handle) => {
+      await handle.reset();
+      this.steps = [];
+      this.stop = null;
+    });
+  }
+
+  play(): void {
+    if (this.playing || !this.canStep) return;
+    this.playing = true;
+    const tick = async (): Promise<void> => {
+      if (!this.playing) return;
+      await this.step();
+      if (this.playing && this.canStep) this.playTimer = setTimeout(() => void tick(), PLAY_INTERVAL_MS);
+      else this.playing = false;
+    };
+    void tick();
+  }
+
+  pause(): void {
+    this.playing = false;
+    if (this.playTimer !== null) clearTimeout(this.playTimer);
+    this.playTimer = null;
+  }
+
+  togglePlay(): void {
+    if (this.playing) this.pause();
+    else this.play();
+  }
+
+  /** Closes the session and releases this widget's references to its models. */
+  async release(): Promise<void> {
+    this.pause();
+    const client = this.client;
+    const handle = this.handle;
+    this.handle = null;
+    if (!client) return;
+    await handle?.dispose().catch(() => undefined);
+    for (const model of this.loadedModels.splice(0)) await client.releaseModel(model).catch(() => undefined);
+  }
+
+  private showPrecomputedIfMatching(): void {
+    if (this.precomputed && sameSpec(this.precomputed.spec, this.spec)) {
+      this.steps = this.precomputed.steps;
+      this.precomputedShown = true;
+    } else {
+      this.steps = [];
+      this.precomputedShown = false;
+    }
+    this.stop = null;
+  }
+
+  private async reopen(replaySteps: number): Promise<void> {
+    if (!this.client) return;
+    this.pause();
+    const generation = ++this.generation;
+    await this.run(async () => {
+      const old = this.handle;
+      this.handle = null;
+      await old?.dispose().catch(() => undefined);
+      const handle = await this.client!.open(this.spec);
+      if (generation !== this.generation) {
+        await handle.dispose();
+        return;
+      }
+      this.handle = handle;
+      this.opened = handle.opened;
+      const steps: StepMessage[] = [];
+      let stop: SessionStop | null = null;
+      for (let i = 0; i < replaySteps; i++) {
+        const reply = await handle.step();
+        if (reply.kind !== 'step') {
+          stop = reply;
+          break;
+        }
+        steps.push(reply);
+      }
+      if (generation !== this.generation) return;
+      this.steps = steps;
+      this.stop = stop;
+      this.precomputedShown = false;
+    });
+  }
+
+  private async run(task: (handle: SessionHandle) => Promise<void>): Promise<void> {
+    this.busy = true;
+    this.error = null;
+    try {
+      await task(this.handle as SessionHandle);
+    } catch (error) {
+      this.error = errorInfo(error);
+      this.pause();
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+/** One progress over several models: models not started yet count with their registry size. */
+function combine(parts: ReadonlyMap<string, LoadProgress>, models: string[]): LoadProgress {
+  const all = [...parts.values()];
+  return {
+    model: models.join(' + '),
+    files: all.flatMap((p) => p.files.map((f) => ({ ...f, file: `${p.model}/${f.file}` }))),
+    loaded: all.reduce((sum, p) => sum + p.loaded, 0),
+    total: models.reduce((sum, m) => sum + (parts.get(m)?.total ?? findModel(m)?.downloadBytes ?? 0), 0),
+  };
+}
