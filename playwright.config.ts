@@ -44,6 +44,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: { ASTRO_TELEMETRY_DISABLED: '1' },
+    // ASTRO_OUT_DIR lets a second checkout of the tests serve its own build.
+    env: { ASTRO_TELEMETRY_DISABLED: '1', ...(process.env.ASTRO_OUT_DIR ? { ASTRO_OUT_DIR: process.env.ASTRO_OUT_DIR } : {}) },
   },
 });

@@ -1,6 +1,7 @@
 /**
- * npm run precompute: writes src/components/widgets/precomputed/<id>.json for every example in
- * src/components/widgets/examples.ts. Run it after changing an example or the bundled models.
+ * npm run precompute [-- id ...]: writes src/components/widgets/precomputed/<id>.json for every
+ * example in src/components/widgets/examples.ts (or only the ids given). Run it after changing an
+ * example or the bundled models.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,8 @@ import { computeExample } from './precompute-lib';
 
 const OUT = join(import.meta.dirname, '..', 'src', 'components', 'widgets', 'precomputed');
 
-for (const definition of EXAMPLES) {
+const only = process.argv.slice(2);
+for (const definition of EXAMPLES.filter((e) => only.length === 0 || only.includes(e.id))) {
   const example = await computeExample(definition);
   writeFileSync(join(OUT, `${definition.id}.json`), `${JSON.stringify(example)}\n`);
   console.log(`${definition.id}: ${example.steps.length} steps`);

@@ -1,0 +1,4 @@
+/** This folder's precomputed default examples (see ../examples.ts). */
+import type { ExampleDefinition } from '../shared/precomputed';
+
+export const SPECULATIVE_EXAMPLES: ExampleDefinition[] = [];
