@@ -1,4 +1,9 @@
-/** This folder's precomputed default examples (see ../examples.ts). */
+/** The playground's precomputed default: every method, 8 steps, default parameters. */
 import type { ExampleDefinition } from '../shared/precomputed';
+import { DEFAULT_PARAMS, METHODS } from './params';
 
-export const PLAYGROUND_EXAMPLES: ExampleDefinition[] = [];
+export const PLAYGROUND_EXAMPLES: ExampleDefinition[] = METHODS.map((method) => ({
+  id: `playground-${method.id}`,
+  spec: method.spec(DEFAULT_PARAMS),
+  steps: 8,
+}));

@@ -22,7 +22,9 @@ import { findModel } from '../../../lib/runtime/registry';
 import type { SessionStop } from '../../../lib/sessions/session';
 import type { PrecomputedExample } from './precomputed';
 
-export type LiveStatus = 'waiting' | 'loading' | 'ready' | 'error';
+import type { LiveStatus, Steppable } from './steppable';
+
+export type { LiveStatus } from './steppable';
 
 /** Milliseconds between steps while playing. */
 const PLAY_INTERVAL_MS = 350;
@@ -36,7 +38,7 @@ function errorInfo(error: unknown): RuntimeErrorInfo {
   return { kind: 'internal', message: String(error instanceof Error ? error.message : error), action: 'Reset the widget or reload the page.' };
 }
 
-export class LiveSession {
+export class LiveSession implements Steppable {
   status: LiveStatus = $state('waiting');
   progress: LoadProgress | null = $state(null);
   device: DeviceChoice | null = $state(null);
@@ -71,6 +73,14 @@ export class LiveSession {
 
   get promptIds(): number[] {
     return this.opened?.promptIds ?? (this.precomputedShown ? (this.precomputed?.promptIds ?? []) : []);
+  }
+
+  get stepCount(): number {
+    return this.steps.length;
+  }
+
+  get cutTokens(): number {
+    return this.opened?.cutTokens ?? 0;
   }
 
   get canStep(): boolean {

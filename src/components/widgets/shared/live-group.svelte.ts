@@ -1,0 +1,115 @@
+/**
+ * Several live sessions stepped together (the playground): one step steps every member that can,
+ * back undoes the furthest members' last step, and loading goes member by member (models they
+ * share are loaded once by the worker).
+ */
+import type { SessionStop } from '../../../lib/sessions/session';
+import type { LiveSession } from './live-session.svelte';
+import type { LiveStatus, Steppable } from './steppable';
+
+const PLAY_INTERVAL_MS = 350;
+
+export class LiveGroup implements Steppable {
+  playing = $state(false);
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(readonly members: readonly LiveSession[]) {}
+
+  get status(): LiveStatus {
+    const statuses = this.members.map((m) => m.status);
+    if (statuses.includes('error')) return 'error';
+    if (statuses.every((s) => s === 'ready')) return 'ready';
+    if (statuses.includes('loading') || statuses.includes('ready')) return 'loading';
+    return 'waiting';
+  }
+
+  get progress() {
+    return this.members.find((m) => m.status === 'loading')?.progress ?? null;
+  }
+
+  get device() {
+    return this.members.find((m) => m.device)?.device ?? null;
+  }
+
+  get error() {
+    return this.members.find((m) => m.error)?.error ?? null;
+  }
+
+  get precomputedShown(): boolean {
+    return this.members.some((m) => m.precomputedShown);
+  }
+
+  get busy(): boolean {
+    return this.members.some((m) => m.busy);
+  }
+
+  get canStep(): boolean {
+    return this.status === 'ready' && !this.busy && this.members.some((m) => m.canStep);
+  }
+
+  get stepCount(): number {
+    return Math.max(0, ...this.members.map((m) => m.stepCount));
+  }
+
+  get stop(): SessionStop | null {
+    if (this.status !== 'ready' || this.members.some((m) => m.stop === null)) return null;
+    return { kind: 'stopped', reason: 'context-full', message: 'Every method has stopped; go back or reset to continue.' };
+  }
+
+  get cutTokens(): number {
+    return Math.max(0, ...this.members.map((m) => m.cutTokens));
+  }
+
+  async start(): Promise<void> {
+    for (const member of this.members) await member.start();
+    // Members whose precomputed example did not match start from the prompt: start all there.
+    const counts = new Set(this.members.map((m) => m.stepCount));
+    if (this.status === 'ready' && counts.size > 1) await this.reset();
+  }
+
+  async release(): Promise<void> {
+    this.pause();
+    for (const member of this.members) await member.release();
+  }
+
+  async retry(): Promise<void> {
+    for (const member of this.members) if (member.status === 'error') await member.retry();
+  }
+
+  async step(): Promise<void> {
+    await Promise.all(this.members.filter((m) => m.canStep).map((m) => m.step()));
+  }
+
+  async back(): Promise<void> {
+    this.pause();
+    const furthest = this.stepCount;
+    await Promise.all(this.members.filter((m) => m.stepCount === furthest && furthest > 0).map((m) => m.back()));
+  }
+
+  async reset(): Promise<void> {
+    this.pause();
+    await Promise.all(this.members.map((m) => m.reset()));
+  }
+
+  togglePlay(): void {
+    if (this.playing) {
+      this.pause();
+      return;
+    }
+    if (!this.canStep) return;
+    this.playing = true;
+    const tick = async (): Promise<void> => {
+      if (!this.playing) return;
+      await this.step();
+      if (this.playing && this.canStep) this.timer = setTimeout(() => void tick(), PLAY_INTERVAL_MS);
+      else this.playing = false;
+    };
+    void tick();
+  }
+
+  private pause(): void {
+    this.playing = false;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
