@@ -12,4 +12,9 @@ const explainers = defineCollection({
   }),
 });
 
-export const collections = { explainers };
+/** The bundled models' cards (public/models/<name>/MODEL_CARD.md), written by training/. */
+const modelCards = defineCollection({
+  loader: glob({ pattern: '*/MODEL_CARD.md', base: './public/models' }),
+});
+
+export const collections = { explainers, modelCards };

@@ -1,15 +1,15 @@
 import { expect, test, type Page } from '@playwright/test';
 import { finalDistribution, softmax, type SamplingOptions } from '../../src/lib/decoding';
 import { exampleLogits, exampleTokens } from '../../src/components/widgets/distribution-explorer/example';
-import { collectPageErrors, waitForIslands } from './support/page-checks';
+import { collectPageErrors, waitForIslandOf } from './support/page-checks';
 
 const chapter = '/explainers/01-logits-to-text/';
 
 async function openFigure(page: Page) {
   await page.goto(chapter);
-  const figure = page.getByRole('figure');
-  await figure.scrollIntoViewIfNeeded();
-  await waitForIslands(page);
+  // The chapter has several figures; this one is the fixed-example explorer.
+  const figure = page.locator('figure.explorer');
+  await waitForIslandOf(page, 'figure.explorer');
   return figure;
 }
 

@@ -5,7 +5,11 @@
  * so the chart itself is announced once, as an image with a name.
  */
 export function asAccessibleImage<T extends Element>(chart: T, name: string): T {
-  const svg = chart instanceof SVGSVGElement ? chart : chart.querySelector('svg');
+  // With a legend, Plot returns a <figure>: the chart is its own <svg> child; legend swatches are
+  // small svgs inside a div, hidden here since the legend's text says the same.
+  const svgs = chart instanceof SVGSVGElement ? [chart] : [...chart.querySelectorAll('svg')];
+  const svg = svgs.find((s) => s.parentElement === chart) ?? svgs[0];
+  for (const other of svgs) if (other !== svg) other.setAttribute('aria-hidden', 'true');
   for (const el of chart.querySelectorAll('[aria-label], [aria-description]')) {
     el.removeAttribute('aria-label');
     el.removeAttribute('aria-description');
