@@ -8,7 +8,7 @@ export function asAccessibleImage<T extends Element>(chart: T, name: string): T 
   // With a legend, Plot returns a <figure>: the chart is its own <svg> child; legend swatches are
   // small svgs inside a div, hidden here since the legend's text says the same.
   const svgs = chart instanceof SVGSVGElement ? [chart] : [...chart.querySelectorAll('svg')];
-  const svg = svgs.find((s) => s.parentElement === chart) ?? svgs[0];
+  const svg = svgs.find((s) => s.parentElement === (chart as Element)) ?? svgs[0];
   for (const other of svgs) if (other !== svg) other.setAttribute('aria-hidden', 'true');
   for (const el of chart.querySelectorAll('[aria-label], [aria-description]')) {
     el.removeAttribute('aria-label');

@@ -90,47 +90,74 @@ export class LiveSession implements Steppable {
   /** Loads the models (once) and opens the session; called when the widget scrolls into view. */
   async start(): Promise<void> {
     if (this.status === 'loading' || this.status === 'ready') return;
+    this.client = browserRuntime();
+    if (await this.loadModels()) await this.reopen(this.precomputedShown ? this.steps.length : 0);
+  }
+
+  /**
+   * Makes the loaded models those the spec needs: loads the missing ones (with progress) and
+   * releases the ones no longer used, so switching models frees their memory.
+   */
+  private async loadModels(): Promise<boolean> {
+    const client = this.client!;
+    const wanted = [...new Set(modelsOf(this.spec))];
     this.status = 'loading';
     this.error = null;
-    this.client = browserRuntime();
-    const models = [...new Set(modelsOf(this.spec))];
     const perModel = new Map<string, LoadProgress>();
     try {
-      for (const model of models) {
-        const loaded = await this.client.load(model, {
+      for (const model of this.loadedModels.filter((m) => !wanted.includes(m))) {
+        this.loadedModels.splice(this.loadedModels.indexOf(model), 1);
+        await client.releaseModel(model).catch(() => undefined);
+      }
+      for (const model of wanted.filter((m) => !this.loadedModels.includes(m))) {
+        const loaded = await client.load(model, {
           device: this.devicePreference,
           onProgress: (p) => {
             perModel.set(model, p);
-            this.progress = combine(perModel, models);
+            this.progress = combine(perModel, wanted);
           },
         });
         this.loadedModels.push(model);
         this.device = loaded.device;
       }
-      this.vocabulary = await this.client.vocabulary(models[0]);
+      this.vocabulary = await client.vocabulary(wanted[0]);
       this.status = 'ready';
-      await this.reopen(this.precomputedShown ? this.steps.length : 0);
+      return true;
     } catch (error) {
       this.status = 'error';
       this.error = errorInfo(error);
+      return false;
     }
   }
 
   /** Retry after a failed load. */
   async retry(): Promise<void> {
     if (this.status !== 'error') return;
-    await this.release();
-    this.status = 'waiting';
-    await this.start();
+    this.client ??= browserRuntime();
+    if (await this.loadModels()) await this.reopen(0);
   }
 
-  /** New parameters: a new session, replayed to the same number of steps. */
+  /** New parameters: a new session (with new models if it names others), replayed to the same number of steps. */
   async configure(spec: SessionSpec): Promise<void> {
     if (sameSpec(spec, this.spec)) return;
     const keep = this.steps.length;
+    const modelsChanged = modelsOf(spec).join() !== modelsOf(this.spec).join();
     this.spec = spec;
     if (this.status !== 'ready') {
       this.showPrecomputedIfMatching();
+      return;
+    }
+    if (modelsChanged) {
+      this.pause();
+      this.generation++;
+      const old = this.handle;
+      this.handle = null;
+      await old?.dispose().catch(() => undefined);
+      this.steps = [];
+      this.stop = null;
+      this.opened = null;
+      if (!(await this.loadModels())) return;
+      await this.reopen(0);
       return;
     }
     await this.reopen(keep);
