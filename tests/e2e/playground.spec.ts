@@ -2,8 +2,9 @@
  * The playground: every method steps together on the real models, each pane shows what the same
  * session gives in Node, back and reset work for all, and the parameters round-trip the URL.
  */
-import { expect, test } from '@playwright/test';
-import { DEFAULT_PARAMS, METHODS } from '../../src/components/widgets/playground/params';
+import { readFileSync } from 'node:fs';
+import { expect, test, type BrowserContext } from '@playwright/test';
+import { BUNDLED_PAIR, DEFAULT_PARAMS, METHODS } from '../../src/components/widgets/playground/params';
 import { computeExample } from '../../scripts/precompute-lib';
 import { collectPageErrors, seriousAccessibilityViolations, waitForIslandOf } from './support/page-checks';
 
@@ -25,7 +26,7 @@ test('every method steps together and shows the text its session gives', async (
     await expect(widget.getByTestId('step-count')).toHaveText(String(i), { timeout: 30_000 });
   }
   for (const method of METHODS) {
-    const expected = await computeExample({ id: method.id, spec: method.spec(params), steps: 3 });
+    const expected = await computeExample({ id: method.id, spec: method.spec(params, BUNDLED_PAIR), steps: 3 });
     const prompt = expected.promptIds.map((id) => expected.tokenText[id]).join('');
     const generated = method.id === 'beam' ? (expected.steps[2].text ?? '') : expected.steps.map((s) => s.text ?? '').join('');
     const pane = widget.locator(`section[data-method="${method.id}"]`);
@@ -55,4 +56,54 @@ test('the playground shows its precomputed example before the models load, and i
   // Beams = 2 is not the precomputed default, so that pane waits for the model; the others show theirs.
   await expect(widget.locator('section[data-method="greedy"]').getByTestId('steps')).toHaveText('8');
   await expect(widget.locator('section[data-method="beam"]').getByTestId('steps')).toHaveText('0');
+});
+
+/**
+ * Stands in for huggingface.co (no internet here): answers the Hub's URL layout with the bundled
+ * files, SmolLM2-135M as the amateur and SmolLM2-360M as the expert, so the opt-in path runs for
+ * real in the browser: consent, download through the Hub code path, sessions on the new models.
+ */
+async function fakeHub(context: BrowserContext, requested: string[]): Promise<void> {
+  const folders: Record<string, string> = { 'SmolLM2-135M-Instruct': 'amateur', 'SmolLM2-360M-Instruct': 'expert' };
+  await context.route('https://huggingface.co/**', (route) => {
+    const path = new URL(route.request().url()).pathname;
+    requested.push(path);
+    const match = /^\/HuggingFaceTB\/([^/]+)\/resolve\/main\/(.+)$/.exec(path);
+    const folder = match ? folders[match[1]] : undefined;
+    if (!match || !folder) return route.fulfill({ status: 404, body: 'not found' });
+    const file = match[2] === 'onnx/model_q4.onnx' ? 'onnx/model.onnx' : match[2];
+    try {
+      return route.fulfill({ status: 200, body: readFileSync(new URL(`../../public/models/${folder}/${file}`, import.meta.url)) });
+    } catch {
+      return route.fulfill({ status: 404, body: 'not found' });
+    }
+  });
+}
+
+test('a Hub pair is downloaded only after the reader agrees, then every method runs on it', async ({ page }) => {
+  test.setTimeout(180_000);
+  const requested: string[] = [];
+  await fakeHub(page.context(), requested);
+  await page.goto(`${PAGE}?play.pair=smollm2`);
+  await waitForIslandOf(page, WIDGET);
+  const widget = page.locator(WIDGET);
+  const consent = widget.getByRole('alertdialog', { name: 'Download SmolLM2 135M / 360M (Hub)?' });
+  await expect(consent).toContainText('This downloads about 600.0 MB from huggingface.co');
+  // The bundled models run meanwhile; nothing has been asked of the Hub.
+  await expect(widget.getByTestId('device-badge')).toHaveText('WASM', { timeout: 120_000 });
+  expect(requested).toEqual([]);
+
+  await consent.getByRole('button', { name: 'Download and use them' }).click();
+  await expect(consent).toBeHidden();
+  await expect(widget.getByRole('button', { name: 'Step →' })).toBeEnabled({ timeout: 120_000 });
+  await widget.getByRole('button', { name: 'Step →' }).click();
+  await expect(widget.getByTestId('step-count')).toHaveText('1', { timeout: 60_000 });
+  expect(requested).toContain('/HuggingFaceTB/SmolLM2-360M-Instruct/resolve/main/onnx/model_q4.onnx');
+  expect(requested).toContain('/HuggingFaceTB/SmolLM2-135M-Instruct/resolve/main/onnx/model_q4.onnx');
+  await expect(widget.locator('section[data-method="dola"]')).toContainText('on the bundled expert (Hub models have no layer_logits)');
+
+  // Back to the bundled pair without asking.
+  await widget.getByLabel('Models').selectOption('bundled');
+  await expect(widget.getByRole('alertdialog')).toHaveCount(0);
+  await expect(page).not.toHaveURL(/play\.pair/);
 });

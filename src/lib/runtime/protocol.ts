@@ -20,6 +20,9 @@ import type {
 import type { SessionStop, SpeculativeSessionTrace } from '../sessions';
 import type { RuntimeErrorInfo } from './errors';
 
+/** Pages meet a session's stop through the protocol, never by importing the sessions. */
+export type { SessionStop, StopReason } from '../sessions';
+
 /** What the reader or page asks for; 'auto' means WebGPU when an adapter exists, else WASM. */
 export type DevicePreference = 'auto' | 'webgpu' | 'wasm';
 /** Where a model runs: 'cpu' is onnxruntime-node (Node tests and tools), never a browser. */

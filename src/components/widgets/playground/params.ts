@@ -1,5 +1,6 @@
 /** The playground's parameters (URL prefix "play") and the session each method runs. */
 import type { SessionSpec } from '../../../lib/runtime/protocol';
+import { DEFAULT_PAIR, PAIRS, type ModelPair } from '../../../lib/runtime/registry';
 import type { ParamSchema, ParamValues } from '../../../lib/site/url-state';
 
 export const PREFIX = 'play';
@@ -12,6 +13,7 @@ export const SCHEMA = {
   alpha: { kind: 'number', label: 'Contrastive alpha', min: 0, max: 1, default: 0.1 },
   gamma: { kind: 'number', label: 'Speculative gamma', min: 0, max: 8, default: 4, integer: true },
   seed: { kind: 'number', label: 'Seed', min: 0, max: 999_999, default: 0, integer: true },
+  pair: { kind: 'choice', label: 'Models', values: PAIRS.map((p) => p.id), default: DEFAULT_PAIR },
 } satisfies ParamSchema;
 
 export type PlaygroundParams = ParamValues<typeof SCHEMA>;
@@ -27,8 +29,15 @@ const BEAM_NEW_TOKENS = 48;
 export interface PlaygroundMethod {
   id: string;
   label: string;
-  describe: (p: PlaygroundParams) => string;
-  spec: (p: PlaygroundParams) => SessionSpec;
+  describe: (p: PlaygroundParams, pair: ModelPair) => string;
+  /** The session for these parameters on this pair (large = expert/target, small = amateur/draft). */
+  spec: (p: PlaygroundParams, pair: ModelPair) => SessionSpec;
+}
+
+export const BUNDLED_PAIR: ModelPair = PAIRS.find((p) => p.id === DEFAULT_PAIR)!;
+
+export function pairById(id: string): ModelPair {
+  return PAIRS.find((p) => p.id === id) ?? BUNDLED_PAIR;
 }
 
 export const METHODS: PlaygroundMethod[] = [
@@ -36,15 +45,15 @@ export const METHODS: PlaygroundMethod[] = [
     id: 'greedy',
     label: 'Greedy',
     describe: () => 'the most likely token',
-    spec: (p) => ({ method: 'sampling', model: 'expert', prompt: p.prompt, sampling: { temperature: 0 }, topN: TOP_N }),
+    spec: (p, pair) => ({ method: 'sampling', model: pair.large, prompt: p.prompt, sampling: { temperature: 0 }, topN: TOP_N }),
   },
   {
     id: 'nucleus',
     label: 'Nucleus sampling',
     describe: (p) => `top-p ${p.topP}, temperature ${p.temperature}`,
-    spec: (p) => ({
+    spec: (p, pair) => ({
       method: 'sampling',
-      model: 'expert',
+      model: pair.large,
       prompt: p.prompt,
       sampling: { temperature: p.temperature, topP: p.topP },
       seed: p.seed,
@@ -55,16 +64,16 @@ export const METHODS: PlaygroundMethod[] = [
     id: 'beam',
     label: 'Beam search',
     describe: (p) => `${p.numBeams} beams, best hypothesis so far`,
-    spec: (p) => ({ method: 'beam', model: 'expert', prompt: p.prompt, numBeams: p.numBeams, maxNewTokens: BEAM_NEW_TOKENS }),
+    spec: (p, pair) => ({ method: 'beam', model: pair.large, prompt: p.prompt, numBeams: p.numBeams, maxNewTokens: BEAM_NEW_TOKENS }),
   },
   {
     id: 'contrastive',
     label: 'Contrastive decoding',
     describe: (p) => `Li et al., alpha ${p.alpha}, amateur = small model`,
-    spec: (p) => ({
+    spec: (p, pair) => ({
       method: 'contrastive',
-      expert: 'expert',
-      amateur: 'amateur',
+      expert: pair.large,
+      amateur: pair.small,
       prompt: p.prompt,
       contrastive: { variant: 'li2022', alpha: p.alpha },
       topN: TOP_N,
@@ -73,17 +82,19 @@ export const METHODS: PlaygroundMethod[] = [
   {
     id: 'dola',
     label: 'DoLa',
-    describe: () => 'high layer bucket, JSD, repetition penalty 1.2',
+    // Only the bundled expert has the early-exit logits DoLa reads, so DoLa stays on it.
+    describe: (_p, pair) =>
+      `high layer bucket, JSD, repetition penalty 1.2${pair.id === BUNDLED_PAIR.id ? '' : '; on the bundled expert (Hub models have no layer_logits)'}`,
     spec: (p) => ({ method: 'dola', model: 'expert', prompt: p.prompt, layers: 'high', divergence: 'jsd', repetitionPenalty: 1.2, topN: TOP_N }),
   },
   {
     id: 'speculative',
     label: 'Speculative sampling',
     describe: (p) => `gamma ${p.gamma}, temperature ${p.temperature}; same distribution as sampling the expert`,
-    spec: (p) => ({
+    spec: (p, pair) => ({
       method: 'speculative',
-      target: 'expert',
-      draft: 'amateur',
+      target: pair.large,
+      draft: pair.small,
       prompt: p.prompt,
       gamma: p.gamma,
       sampling: { temperature: p.temperature },

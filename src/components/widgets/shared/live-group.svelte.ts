@@ -3,7 +3,7 @@
  * back undoes the furthest members' last step, and loading goes member by member (models they
  * share are loaded once by the worker).
  */
-import type { SessionStop } from '../../../lib/sessions/session';
+import type { SessionSpec, SessionStop } from '../../../lib/runtime/protocol';
 import type { LiveSession } from './live-session.svelte';
 import type { LiveStatus, Steppable } from './steppable';
 
@@ -62,7 +62,17 @@ export class LiveGroup implements Steppable {
 
   async start(): Promise<void> {
     for (const member of this.members) await member.start();
-    // Members whose precomputed example did not match start from the prompt: start all there.
+    await this.alignSteps();
+  }
+
+  /** New specs, one per member (in order); members that end up at different steps restart together. */
+  async configure(specs: readonly SessionSpec[]): Promise<void> {
+    await Promise.all(this.members.map((member, i) => member.configure(specs[i])));
+    await this.alignSteps();
+  }
+
+  /** Members whose replay could not match (new models, no precomputed example) start from the prompt: all start there. */
+  private async alignSteps(): Promise<void> {
     const counts = new Set(this.members.map((m) => m.stepCount));
     if (this.status === 'ready' && counts.size > 1) await this.reset();
   }

@@ -19,7 +19,7 @@ import {
   type StepMessage,
 } from '../../../lib/runtime/protocol';
 import { findModel } from '../../../lib/runtime/registry';
-import type { SessionStop } from '../../../lib/sessions/session';
+import type { SessionStop } from '../../../lib/runtime/protocol';
 import type { PrecomputedExample } from './precomputed';
 
 import type { LiveStatus, Steppable } from './steppable';

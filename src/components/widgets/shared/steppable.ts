@@ -4,7 +4,7 @@
  */
 import type { RuntimeErrorInfo } from '../../../lib/runtime/errors';
 import type { DeviceChoice, LoadProgress } from '../../../lib/runtime/protocol';
-import type { SessionStop } from '../../../lib/sessions/session';
+import type { SessionStop } from '../../../lib/runtime/protocol';
 
 export type LiveStatus = 'waiting' | 'loading' | 'ready' | 'error';
 
