@@ -188,3 +188,15 @@ describe('what a page can get wrong', () => {
     }
   });
 });
+
+describe('measuring the KV cache', () => {
+  it('times cached and recomputed forward passes at a context, and refuses contexts the model cannot read', async () => {
+    const timings = await runtime.client.measureForward('expert', 64, 3);
+    expect(timings.contextTokens).toBe(64);
+    expect(timings.cachedMs).toHaveLength(3);
+    expect(timings.recomputeMs).toHaveLength(3);
+    expect([...timings.cachedMs, ...timings.recomputeMs].every((ms) => Number.isFinite(ms) && ms >= 0)).toBe(true);
+    const tooLong = await runtime.client.measureForward('expert', 257, 1).catch((e: unknown) => e);
+    expect(isRuntimeError(tooLong, 'invalid-request')).toBe(true);
+  });
+});

@@ -8,6 +8,7 @@
 import { cancelledError, RuntimeError, type RuntimeErrorInfo } from './errors';
 import type {
   DevicePreference,
+  ForwardTimings,
   LoadProgress,
   LoadResult,
   MessageEndpoint,
@@ -51,6 +52,7 @@ const WHAT: Record<RequestType, string> = {
   runTo: 'The run',
   dispose: 'Releasing',
   cancel: 'Cancelling',
+  measure: 'The measurement',
 };
 
 export class RuntimeClient {
@@ -80,6 +82,11 @@ export class RuntimeClient {
     const session = `s${this.nextSession++}`;
     const opened = await this.request('open', { session, spec }, options);
     return new SessionHandle(this, session, spec, opened);
+  }
+
+  /** Times a model's forward pass with and without the KV cache (for the benchmark). */
+  measureForward(model: string, contextTokens: number, repeats: number, options: CallOptions = {}): Promise<ForwardTimings> {
+    return this.request('measure', { model, contextTokens, repeats }, options);
   }
 
   /** Releases one reference to a model (it is freed when the last one goes, with its sessions). */

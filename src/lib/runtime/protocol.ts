@@ -171,6 +171,15 @@ export interface StepMessage<Trace = AnyTrace> {
 
 export type StepReply<Trace = AnyTrace> = StepMessage<Trace> | SessionStop;
 
+/** Times of one model's forward pass at a given context, for the benchmark (milliseconds each). */
+export interface ForwardTimings {
+  contextTokens: number;
+  /** One new token after contextTokens - 1 cached ones (what a step costs with the KV cache). */
+  cachedMs: number[];
+  /** All contextTokens at once, nothing cached (what a step costs without it). */
+  recomputeMs: number[];
+}
+
 export interface RunToResult {
   /** Steps taken by this call (also streamed one by one as `trace` messages). */
   steps: number;
@@ -188,6 +197,7 @@ export interface Requests {
   runTo: { params: { session: string; tokens: number }; result: RunToResult };
   dispose: { params: { session?: string; model?: string }; result: { released: boolean } };
   cancel: { params: { target: number }; result: { cancelled: boolean } };
+  measure: { params: { model: string; contextTokens: number; repeats: number }; result: ForwardTimings };
 }
 
 export type RequestType = keyof Requests;

@@ -13,6 +13,7 @@ import { findModel, type ModelEntry } from '../registry';
 import { RequestFailed } from './failures';
 import { Lane } from './lane';
 import { loadRegistryModel, type LoadedRegistryModel, type LoaderConfig } from './loader';
+import { measureForward } from './measure';
 import { openSession, type AnySession } from './open-session';
 
 /** Sends one message to the client (self.postMessage in the worker, a port in tests). */
@@ -101,6 +102,7 @@ export class WorkerHost {
       },
       runTo: (m, a) => this.runTo(m, a),
       dispose: async (m) => this.dispose(m),
+      measure: (m, a) => measureForward(this.model(m.model).loaded, m.contextTokens, m.repeats, a.controller.signal),
     };
     const handler = handlers[message.type] as Handler<typeof message.type> | undefined;
     if (!handler) throw this.invalid(`Unknown request type ${String((message as { type: unknown }).type)}.`);

@@ -1,0 +1,51 @@
+/**
+ * The benchmark's KV-cache measurement: the cost of producing the next token's logits at a given
+ * context length, incrementally (one new token on a cache of the rest) and by recomputing the
+ * whole context, on the same model in the same run, so their ratio is meaningful.
+ */
+import type { ForwardTimings } from '../protocol';
+import { RequestFailed } from './failures';
+import type { LoadedRegistryModel } from './loader';
+import { cancelledError } from '../errors';
+
+const MAX_REPEATS = 100;
+
+export async function measureForward(
+  loaded: LoadedRegistryModel,
+  contextTokens: number,
+  repeats: number,
+  signal: AbortSignal,
+): Promise<ForwardTimings> {
+  const { model } = loaded;
+  const limit = model.info.contextLength;
+  if (!Number.isInteger(contextTokens) || contextTokens < 2 || contextTokens > limit) {
+    throw new RequestFailed({
+      kind: 'invalid-request',
+      message: `The measured context must be a whole number from 2 to ${limit}, got ${String(contextTokens)}.`,
+      action: 'Choose a context the model can read.',
+    });
+  }
+  if (!Number.isInteger(repeats) || repeats < 1 || repeats > MAX_REPEATS) {
+    throw new RequestFailed({
+      kind: 'invalid-request',
+      message: `Repeats must be a whole number from 1 to ${MAX_REPEATS}, got ${String(repeats)}.`,
+      action: 'Choose fewer repeats.',
+    });
+  }
+  // A fixed, ordinary-looking token sequence (no special tokens): the cost does not depend on it.
+  const ids = Array.from({ length: contextTokens }, (_, i) => 300 + ((i * 37) % Math.max(1, model.info.vocabSize - 300)));
+  const prefix = await model.forward([ids.slice(0, -1)], null);
+  const cachedMs: number[] = [];
+  const recomputeMs: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    if (signal.aborted) throw new RequestFailed(cancelledError('The measurement'));
+    let start = performance.now();
+    await model.forward([[ids[ids.length - 1]]], prefix.cache);
+    cachedMs.push(performance.now() - start);
+    start = performance.now();
+    await model.forward([ids], null);
+    recomputeMs.push(performance.now() - start);
+  }
+  model.disposeCache(prefix.cache);
+  return { contextTokens, cachedMs, recomputeMs };
+}
