@@ -88,6 +88,7 @@ def run_step(name, args):
         for model, ck in MODELS:
             cmd += ['--model', model, os.path.join(HERE, ck)]
         sh(cmd)
+        sh([PY, os.path.join(HERE, 'heldout_prompts.py')])
     elif name == 'cards':
         sh([PY, os.path.join(HERE, 'model_card.py')])
 
