@@ -1,0 +1,50 @@
+/** The speculative-sampling widget's parameters, as sliders and in the URL (prefix "spec"). */
+import type { SessionSpec, SpeculativeSpec } from '../../../lib/runtime/protocol';
+import type { ParamSchema, ParamValues } from '../../../lib/site/url-state';
+
+export const PREFIX = 'spec';
+export const DEFAULT_PROMPT = 'The old man looked at the sea and said that';
+
+/** Target p and draft q: the bundled 8-layer expert and the 1-layer amateur (one tokenizer). */
+export const TARGET = 'expert';
+export const DRAFT = 'amateur';
+
+export const SCHEMA = {
+  prompt: { kind: 'text', label: 'Prompt', maxLength: 2000, default: DEFAULT_PROMPT },
+  gamma: { kind: 'number', label: 'Gamma (K)', min: 0, max: 8, default: 4, integer: true },
+  temperature: { kind: 'number', label: 'Temperature', min: 0, max: 2, default: 1 },
+  seed: { kind: 'number', label: 'Seed', min: 0, max: 999_999, default: 0, integer: true },
+  rounds: { kind: 'number', label: 'Rounds', min: 10, max: 500, default: 200, integer: true },
+} satisfies ParamSchema;
+
+export type SpeculativeParams = ParamValues<typeof SCHEMA>;
+
+/** Candidates of the residual / bonus distribution listed per round (kept small for the JSON). */
+export const TOP_N = 10;
+
+/** The stepping session: one step = one round of draft proposals and one verification pass. */
+export function speculativeSpec(p: SpeculativeParams): SpeculativeSpec {
+  return {
+    method: 'speculative',
+    target: TARGET,
+    draft: DRAFT,
+    prompt: p.prompt,
+    gamma: p.gamma,
+    sampling: { temperature: p.temperature },
+    seed: p.seed,
+    topN: TOP_N,
+  };
+}
+
+/**
+ * Target-only sampling with the same prompt and temperature: its first step's trace lists the
+ * target's processed distribution p over the whole vocabulary (topN = vocabulary size), and its
+ * runs are the baseline the speed-up is measured against.
+ */
+export function targetSpec(p: SpeculativeParams, topN: number): SessionSpec {
+  return { method: 'sampling', model: TARGET, prompt: p.prompt, sampling: { temperature: p.temperature }, seed: p.seed, topN };
+}
+
+export const DEFAULT_PARAMS: SpeculativeParams = Object.fromEntries(
+  Object.entries(SCHEMA).map(([key, spec]) => [key, spec.default]),
+) as SpeculativeParams;
