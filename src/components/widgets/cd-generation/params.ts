@@ -1,0 +1,71 @@
+/**
+ * The long-generation comparison's parameters, in the URL under prefix "cdgen": one prompt
+ * continued by greedy decoding, nucleus sampling (p = 0.95) and contrastive decoding.
+ */
+import type { SessionSpec } from '../../../lib/runtime/protocol';
+import type { ParamSchema, ParamValues } from '../../../lib/site/url-state';
+import type { ExampleDefinition } from '../shared/precomputed';
+import { AMATEUR_CONTEXTS, AMATEURS, VARIANTS } from '../contrastive/params';
+
+export const PREFIX = 'cdgen';
+export const DEFAULT_PROMPT = 'Once upon a time, in a small village,';
+/** Holtzman et al.'s nucleus, as in the CD paper's baseline. */
+export const NUCLEUS_P = 0.95;
+
+export const SCHEMA = {
+  prompt: { kind: 'text', label: 'Prompt', maxLength: 2000, default: DEFAULT_PROMPT },
+  length: { kind: 'number', label: 'Tokens to generate', min: 8, max: 128, default: 96, integer: true },
+  seed: { kind: 'number', label: 'Nucleus seed', min: 0, max: 99, default: 0, integer: true },
+  variant: { kind: 'choice', label: 'CD variant', values: VARIANTS, default: 'li2022' as const },
+  alpha: { kind: 'number', label: 'Alpha', min: 0, max: 1, default: 0.1 },
+  tau: { kind: 'number', label: 'Amateur temperature tau', min: 0.1, max: 2, default: 0.5 },
+  beta: { kind: 'number', label: 'Beta', min: 0, max: 2, default: 0.5 },
+  amateur: { kind: 'choice', label: 'Amateur', values: AMATEURS, default: 'amateur' as const },
+  context: { kind: 'choice', label: 'Amateur context', values: AMATEUR_CONTEXTS, default: 'ignorePrefix' as const },
+} satisfies ParamSchema;
+
+export type GenerationParams = ParamValues<typeof SCHEMA>;
+
+export const DEFAULT_PARAMS: GenerationParams = Object.fromEntries(
+  Object.entries(SCHEMA).map(([key, spec]) => [key, spec.default]),
+) as GenerationParams;
+
+export type MethodKey = 'greedy' | 'nucleus' | 'cd';
+/** `short` names the method on the chart, where a long name would be cut at phone width. */
+export const METHODS: readonly { key: MethodKey; label: string; short: string }[] = [
+  { key: 'greedy', label: 'Greedy', short: 'Greedy' },
+  { key: 'nucleus', label: `Nucleus (p = ${NUCLEUS_P})`, short: 'Nucleus' },
+  { key: 'cd', label: 'Contrastive decoding', short: 'CD' },
+];
+
+/** The traces are not drawn here, only the tokens, so each keeps the shortest top list. */
+const TOP_N = 1;
+
+/** The session spec of each method; the length is not part of a spec (it is how far to run). */
+export function generationSpecs(p: GenerationParams): Record<MethodKey, SessionSpec> {
+  return {
+    greedy: { method: 'sampling', model: 'expert', prompt: p.prompt, sampling: { temperature: 0 }, topN: TOP_N },
+    nucleus: { method: 'sampling', model: 'expert', prompt: p.prompt, sampling: { temperature: 1, topP: NUCLEUS_P }, seed: p.seed, topN: TOP_N },
+    cd: {
+      method: 'contrastive',
+      expert: 'expert',
+      amateur: p.amateur,
+      prompt: p.prompt,
+      contrastive:
+        p.variant === 'li2022'
+          ? { variant: 'li2022', alpha: p.alpha, amateurTemperature: p.tau }
+          : { variant: 'obrien2023', alpha: p.alpha, beta: p.beta },
+      amateurContext: p.context,
+      topN: TOP_N,
+    },
+  };
+}
+
+/** First paint: 16 tokens of each method (the live widget then runs on to the full length). */
+export const PRECOMPUTED_STEPS = 16;
+const defaults = generationSpecs(DEFAULT_PARAMS);
+export const GENERATION_EXAMPLES: ExampleDefinition[] = METHODS.map(({ key }) => ({
+  id: `cd-generation-${key}`,
+  spec: defaults[key],
+  steps: PRECOMPUTED_STEPS,
+}));

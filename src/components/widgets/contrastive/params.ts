@@ -1,0 +1,47 @@
+/** The contrastive-decoding widget's parameters, as controls and in the URL (prefix "cd"). */
+import type { SessionSpec } from '../../../lib/runtime/protocol';
+import type { ParamSchema, ParamValues } from '../../../lib/site/url-state';
+
+export const PREFIX = 'cd';
+export const DEFAULT_PROMPT = 'The old man looked at the sea and said that';
+
+export const VARIANTS = ['li2022', 'obrien2023'] as const;
+/** The amateur: the small bundled model, or an early checkpoint of the expert (O'Brien & Lewis). */
+export const AMATEURS = ['amateur', 'expert-early'] as const;
+export const AMATEUR_CONTEXTS = ['ignorePrefix', 'full'] as const;
+
+export const SCHEMA = {
+  prompt: { kind: 'text', label: 'Prompt', maxLength: 2000, default: DEFAULT_PROMPT },
+  variant: { kind: 'choice', label: 'Variant', values: VARIANTS, default: 'li2022' as const },
+  alpha: { kind: 'number', label: 'Alpha', min: 0, max: 1, default: 0.1 },
+  // Li et al. used tau = 0.5 for GPT-2 pairs (ALGORITHMS.md §2), so the widget starts there.
+  tau: { kind: 'number', label: 'Amateur temperature tau', min: 0.1, max: 2, default: 0.5 },
+  beta: { kind: 'number', label: 'Beta', min: 0, max: 2, default: 0.5 },
+  amateur: { kind: 'choice', label: 'Amateur', values: AMATEURS, default: 'amateur' as const },
+  context: { kind: 'choice', label: 'Amateur context', values: AMATEUR_CONTEXTS, default: 'ignorePrefix' as const },
+} satisfies ParamSchema;
+
+export type ContrastiveParams = ParamValues<typeof SCHEMA>;
+
+/** Rows of the trace's expert and amateur top lists. */
+export const TOP_N = 10;
+
+/** Only the chosen variant's own parameter goes into the spec, so the other slider changes nothing. */
+export function contrastiveSpec(p: ContrastiveParams): SessionSpec {
+  return {
+    method: 'contrastive',
+    expert: 'expert',
+    amateur: p.amateur,
+    prompt: p.prompt,
+    contrastive:
+      p.variant === 'li2022'
+        ? { variant: 'li2022', alpha: p.alpha, amateurTemperature: p.tau }
+        : { variant: 'obrien2023', alpha: p.alpha, beta: p.beta },
+    amateurContext: p.context,
+    topN: TOP_N,
+  };
+}
+
+export const DEFAULT_PARAMS: ContrastiveParams = Object.fromEntries(
+  Object.entries(SCHEMA).map(([key, spec]) => [key, spec.default]),
+) as ContrastiveParams;

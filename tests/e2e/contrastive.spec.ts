@@ -1,0 +1,191 @@
+/**
+ * Chapter 2's widgets on the real models: the step-by-step contrastive decoder shows the numbers
+ * the same session gives in Node (both variants' parameters, the early-checkpoint amateur, both
+ * amateur contexts), steps and steps back with buttons and keys, and round-trips its parameters
+ * through the URL; the long-generation comparison runs three sessions to the chosen length and
+ * shows the same texts and the same rep-n / diversity as the Node run of the same specs.
+ */
+import { expect, test, type Locator } from '@playwright/test';
+import { computeExample } from '../../scripts/precompute-lib';
+import { DEFAULT_PARAMS as GEN_DEFAULTS, generationSpecs, METHODS, PRECOMPUTED_STEPS } from '../../src/components/widgets/cd-generation/params';
+import { contrastiveSpec, DEFAULT_PARAMS } from '../../src/components/widgets/contrastive/params';
+import type { ContrastiveTrace } from '../../src/lib/decoding';
+import { repetitionReport } from '../../src/lib/metrics';
+import { collectPageErrors, seriousAccessibilityViolations, waitForIslandOf } from './support/page-checks';
+
+const PAGE = '/explainers/02-contrastive-decoding/';
+const WIDGET = 'figure[data-widget="contrastive"]';
+const GENERATION = 'figure[data-widget="cd-generation"]';
+
+async function expectCandidates(widget: Locator, trace: ContrastiveTrace): Promise<void> {
+  const shown = trace.candidates.slice(0, 12);
+  const rows = widget.getByTestId('candidates').locator('tbody tr');
+  await expect(rows).toHaveCount(shown.length);
+  for (const [i, row] of shown.entries()) {
+    await expect(rows.nth(i)).toHaveAttribute('data-token', String(row.token));
+    await expect(rows.nth(i).locator('td').nth(3)).toHaveText(row.score === null ? '−∞' : row.score.toFixed(3));
+  }
+}
+
+test('the contrastive decoder steps on the real models and shows the numbers the session computes', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors = collectPageErrors(page);
+  const params = { ...DEFAULT_PARAMS, variant: 'obrien2023' as const, beta: 0.8, amateur: 'expert-early' as const, context: 'full' as const };
+  const expected = await computeExample({ id: 'check', spec: contrastiveSpec(params), steps: 3 });
+
+  await page.goto(`${PAGE}?cd.variant=obrien2023&cd.beta=0.8&cd.amateur=expert-early&cd.context=full`);
+  const widget = page.locator(WIDGET);
+  await waitForIslandOf(page, WIDGET);
+  await expect(widget.getByTestId('device-badge')).toHaveText('WASM', { timeout: 60_000 });
+  await expect(widget.getByRole('radio', { name: "Expert's early checkpoint" })).toBeChecked();
+  await expect(widget.getByTestId('step-count')).toHaveText('0');
+
+  const step = widget.getByRole('button', { name: 'Step →' });
+  for (let i = 1; i <= 3; i++) {
+    await step.click();
+    await expect(widget.getByTestId('step-count')).toHaveText(String(i));
+  }
+  const trace = expected.steps[2].trace as ContrastiveTrace;
+  await expect(widget.getByTestId('chosen-token')).toHaveText(String(trace.chosen.token));
+  await expect(widget.getByTestId('chosen-score')).toHaveText(trace.chosen.score.toFixed(3));
+  await expect(widget.getByTestId('head-size')).toHaveText(String(trace.head.size));
+  await expect(widget.getByTestId('head-threshold')).toHaveText(trace.head.thresholdProb.toFixed(4));
+  await expect(widget.getByTestId('head')).toContainText(`tau = (1 + beta) / beta = ${(1.8 / 0.8).toFixed(3)}`);
+  const amateurRows = widget.getByTestId('amateur-top').locator('tbody tr');
+  await expect(amateurRows).toHaveCount(trace.amateurTop.length);
+  for (const [i, row] of trace.amateurTop.entries()) {
+    await expect(amateurRows.nth(i)).toHaveAttribute('data-token', String(row.token));
+    await expect(amateurRows.nth(i).locator('td').nth(1)).toHaveText(row.prob.toFixed(4));
+  }
+  await expectCandidates(widget, trace);
+
+  // Keyboard: the figure has focus; ← goes back, → steps again to the same numbers.
+  await widget.focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(widget.getByTestId('step-count')).toHaveText('2');
+  await expect(widget.getByTestId('chosen-token')).toHaveText(String((expected.steps[1].trace as ContrastiveTrace).chosen.token));
+  await page.keyboard.press('ArrowRight');
+  await expect(widget.getByTestId('step-count')).toHaveText('3');
+  await expect(widget.getByTestId('chosen-score')).toHaveText(trace.chosen.score.toFixed(3));
+
+  // Switching to li2022 with tau = 1 and the small amateur: the new amateur is loaded and the
+  // session starts again from the prompt.
+  const li = await computeExample({
+    id: 'check-li',
+    spec: contrastiveSpec({ ...params, variant: 'li2022', tau: 1, amateur: 'amateur' }),
+    steps: 3,
+  });
+  await widget.getByRole('radio', { name: 'Li et al. 2022 (tau)' }).check();
+  await widget.getByRole('slider', { name: 'Amateur temperature tau' }).fill('1');
+  await widget.getByRole('radio', { name: 'Small model (1 layer)' }).check();
+  await expect(page).not.toHaveURL(/cd\.amateur/);
+  await expect(widget.getByTestId('step-count')).toHaveText('0', { timeout: 30_000 });
+  for (let i = 1; i <= 3; i++) {
+    await expect(step).toBeEnabled({ timeout: 30_000 });
+    await step.click();
+    await expect(widget.getByTestId('step-count')).toHaveText(String(i));
+  }
+  const liTrace = li.steps[2].trace as ContrastiveTrace;
+  await expect(widget.getByTestId('chosen-score')).toHaveText(liTrace.chosen.score.toFixed(3));
+  await expectCandidates(widget, liTrace);
+  await expect(page).toHaveURL(/cd\.tau=1(&|$)/);
+  await expect(page).not.toHaveURL(/cd\.variant/);
+
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('both precomputed examples are there before any model loads', async ({ page }) => {
+  await page.route('**/models/**', () => undefined); // never answered: the models cannot load
+  await page.goto(PAGE);
+  const widget = page.locator(WIDGET);
+  await expect(widget.getByTestId('precomputed')).toBeVisible();
+  await expect(widget.getByTestId('step-count')).toHaveText('12');
+  await expect(widget.getByTestId('expert-top').locator('tbody tr')).toHaveCount(10);
+
+  const generation = page.locator(GENERATION);
+  await generation.scrollIntoViewIfNeeded();
+  await expect(generation.getByTestId('precomputed')).toBeVisible();
+  await expect(generation.getByTestId('step-count')).toHaveText(String(PRECOMPUTED_STEPS));
+  const specs = generationSpecs(GEN_DEFAULTS);
+  for (const { key } of METHODS) {
+    const example = await computeExample({ id: key, spec: specs[key], steps: PRECOMPUTED_STEPS });
+    const report = repetitionReport(example.steps.flatMap((s) => s.tokens));
+    await expect(generation.locator(`tbody tr[data-method="${key}"] td`).nth(4)).toHaveText(report.diversity.toFixed(3));
+  }
+});
+
+test('the long generation runs greedy, nucleus and CD to the chosen length with their repetition numbers', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = collectPageErrors(page);
+  const params = { ...GEN_DEFAULTS, length: 24, seed: 3 };
+  const specs = generationSpecs(params);
+  const expected = new Map<string, { text: string; tokens: number[] }>();
+  for (const { key } of METHODS) {
+    const example = await computeExample({ id: key, spec: specs[key], steps: 24 });
+    expected.set(key, { text: example.steps.map((s) => s.text).join(''), tokens: example.steps.flatMap((s) => s.tokens) });
+  }
+
+  await page.goto(`${PAGE}?cdgen.length=24&cdgen.seed=3`);
+  const widget = page.locator(GENERATION);
+  await waitForIslandOf(page, GENERATION);
+  await expect(widget.getByTestId('device-badge')).toHaveText('WASM', { timeout: 90_000 });
+  // Play starts by itself once the models are ready and stops at the length.
+  await expect(widget.getByTestId('step-count')).toHaveText('24', { timeout: 90_000 });
+  await expect(widget.getByRole('button', { name: 'Step →' })).toBeDisabled();
+
+  const checkMetrics = async (upTo: number): Promise<void> => {
+    for (const { key } of METHODS) {
+      const { text, tokens } = expected.get(key)!;
+      if (upTo === 24) await expect(widget.getByTestId(`text-${key}`)).toHaveText(text);
+      const report = repetitionReport(tokens.slice(0, upTo));
+      const cells = widget.locator(`tbody tr[data-method="${key}"] td`);
+      await expect(cells.nth(0)).toHaveText(String(upTo));
+      await expect(cells.nth(1)).toHaveText(report.rep2.toFixed(1));
+      await expect(cells.nth(2)).toHaveText(report.rep3.toFixed(1));
+      await expect(cells.nth(3)).toHaveText(report.rep4.toFixed(1));
+      await expect(cells.nth(4)).toHaveText(report.diversity.toFixed(3));
+    }
+  };
+  await checkMetrics(24);
+
+  // ← takes one token back from every method, → adds it again.
+  await widget.focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(widget.getByTestId('step-count')).toHaveText('23');
+  await checkMetrics(23);
+  await page.keyboard.press('ArrowRight');
+  await expect(widget.getByTestId('step-count')).toHaveText('24');
+  await checkMetrics(24);
+
+  // Another amateur: the widget loads it, reopens the three sessions and plays to the length again.
+  const early = await computeExample({ id: 'early', spec: generationSpecs({ ...params, amateur: 'expert-early' }).cd, steps: 24 });
+  await widget.getByRole('radio', { name: 'Early checkpoint' }).check();
+  await expect(page).toHaveURL(/cdgen\.amateur=expert-early/);
+  await expect(widget.getByTestId('text-cd')).toHaveText(early.steps.map((s) => s.text).join(''), { timeout: 90_000 });
+  await expect(widget.getByTestId('step-count')).toHaveText('24', { timeout: 90_000 });
+  const earlyReport = repetitionReport(early.steps.flatMap((s) => s.tokens));
+  await expect(widget.locator('tbody tr[data-method="cd"] td').nth(4)).toHaveText(earlyReport.diversity.toFixed(3));
+  await expect(widget.getByTestId('text-greedy')).toHaveText(expected.get('greedy')!.text);
+
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('parameters round-trip through the URL, and bad values are clamped with a notice', async ({ page }) => {
+  await page.goto(`${PAGE}?cd.alpha=5&cd.variant=best&cdgen.length=1000`);
+  const widget = page.locator(WIDGET);
+  await waitForIslandOf(page, WIDGET);
+  const notices = widget.getByRole('status', { name: 'Notices' });
+  await expect(notices).toContainText('Alpha 5 was clamped to 1');
+  await expect(notices).toContainText('Variant must be one of li2022, obrien2023');
+  await expect(widget.getByRole('slider', { name: 'Alpha' })).toHaveValue('1');
+  await expect(widget.getByRole('radio', { name: 'Li et al. 2022 (tau)' })).toBeChecked();
+  await expect(page).toHaveURL(/cd\.alpha=1(&|$)/);
+  await expect(page).not.toHaveURL(/cd\.variant/);
+
+  const generation = page.locator(GENERATION);
+  await waitForIslandOf(page, GENERATION);
+  await expect(generation.getByRole('status', { name: 'Notices' })).toContainText('Tokens to generate 1000 was clamped to 128');
+  await expect(page).toHaveURL(/cdgen\.length=128/);
+});
