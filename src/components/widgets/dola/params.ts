@@ -1,0 +1,81 @@
+/** The DoLa widget's parameters, as controls and in the URL (prefix "dola"). */
+import type { DolaSpec } from '../../../lib/runtime/protocol';
+import type { ParamSchema, ParamValues } from '../../../lib/site/url-state';
+
+export const PREFIX = 'dola';
+/** A held-out factual prompt (tests/fixtures/factual-prompts.json): greedy misses it, DoLa says " Arabic". */
+export const DEFAULT_PROMPT = 'The language you will hear most in Bahrain is';
+/** The bundled expert: 8 blocks, so hidden states 0..8 and premature layers 0..7. */
+export const MODEL = 'expert';
+export const MAX_PREMATURE_LAYER = 7;
+
+export const BUCKETS = ['high', 'low', 'static'] as const;
+export const DIVERGENCES = ['jsd', 'reference'] as const;
+
+export const SCHEMA = {
+  prompt: {
+    kind: 'text',
+    label: 'Prompt',
+    maxLength: 2000,
+    default: DEFAULT_PROMPT,
+  },
+  /** 'low' / 'high': the reference buckets (dynamic); 'static': the one layer below. */
+  bucket: {
+    kind: 'choice',
+    label: 'Premature layers',
+    values: BUCKETS,
+    default: 'high' as const,
+  },
+  layer: {
+    kind: 'number',
+    label: 'Static layer',
+    min: 0,
+    max: MAX_PREMATURE_LAYER,
+    default: 4,
+    integer: true,
+  },
+  /** Which of the two side-by-side sessions the detailed figures show. */
+  divergence: {
+    kind: 'choice',
+    label: 'Divergence shown',
+    values: DIVERGENCES,
+    default: 'jsd' as const,
+  },
+  relativeTop: {
+    kind: 'number',
+    label: 'Relative-top alpha',
+    min: 0,
+    max: 1,
+    default: 0.1,
+  },
+  repetitionPenalty: {
+    kind: 'number',
+    label: 'Repetition penalty',
+    min: 1,
+    max: 3,
+    default: 1,
+  },
+} satisfies ParamSchema;
+
+export type DolaParams = ParamValues<typeof SCHEMA>;
+
+/** Rows of the logit-lens heatmap: the mature layer's top tokens. */
+export const TOP_N = 10;
+
+/** The session for one divergence; the widget runs one per divergence side by side. */
+export function dolaSpec(p: DolaParams, divergence: 'jsd' | 'reference'): DolaSpec {
+  return {
+    method: 'dola',
+    model: MODEL,
+    prompt: p.prompt,
+    layers: p.bucket === 'static' ? [p.layer] : p.bucket,
+    divergence,
+    relativeTop: p.relativeTop,
+    repetitionPenalty: p.repetitionPenalty,
+    topN: TOP_N,
+  };
+}
+
+export const DEFAULT_PARAMS: DolaParams = Object.fromEntries(
+  Object.entries(SCHEMA).map(([key, spec]) => [key, spec.default]),
+) as DolaParams;
