@@ -5,6 +5,7 @@ import svelte from '@astrojs/svelte';
 import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
 import onnxruntimeWasm from './integrations/onnxruntime-wasm.mjs';
+import rehypeFocusableFormulas from './integrations/rehype-focusable-formulas.mjs';
 
 /**
  * SITE_URL and BASE_PATH let the same source deploy at a domain root or under a sub-path
@@ -24,7 +25,7 @@ export default defineConfig({
   integrations: [svelte(), mdx(), onnxruntimeWasm()],
   markdown: {
     remarkPlugins: [remarkMath],
-    rehypePlugins: [rehypeKatex],
+    rehypePlugins: [rehypeKatex, rehypeFocusableFormulas],
   },
   build: {
     // Keep styles in files, not inline, so a strict Content-Security-Policy needs no exceptions.

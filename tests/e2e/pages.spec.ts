@@ -1,18 +1,36 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { collectPageErrors, seriousAccessibilityViolations } from './support/page-checks';
 
+/** Every chapter in content/explainers (title from its front matter), so a new chapter is checked too. */
+const chaptersDir = new URL('../../content/explainers/', import.meta.url);
+const chapters = readdirSync(chaptersDir)
+  .filter((file) => file.endsWith('.mdx'))
+  .sort()
+  .map((file) => {
+    const title = /^title:\s*(.+)$/m.exec(readFileSync(new URL(file, chaptersDir), 'utf8'))?.[1]?.trim() ?? '';
+    return { path: `/explainers/${file.replace(/\.mdx$/, '')}/`, heading: title };
+  });
+
 const pages = [
   { path: '/', heading: 'How a language model picks its next token' },
-  { path: '/explainers/01-logits-to-text/', heading: 'From logits to text' },
+  ...chapters,
   { path: '/dev/runtime/', heading: 'Runtime development page' },
 ];
 
+test('every chapter is checked', () => {
+  expect(chapters.length).toBeGreaterThanOrEqual(5);
+  expect(chapters.every((c) => c.heading.length > 0)).toBe(true);
+});
+
 for (const { path, heading } of pages) {
   test(`${path} renders its heading, has no console errors and no serious accessibility violations`, async ({ page }) => {
+    test.setTimeout(120_000);
     const errors = collectPageErrors(page);
     await page.goto(path);
     await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
-    await page.mouse.wheel(0, 4000);
+    // Scroll to the end in steps, so every figure comes into view (and loads its models).
+    for (let i = 0; i < 20; i++) await page.mouse.wheel(0, 1500);
     await page.waitForLoadState('networkidle');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
@@ -30,4 +48,36 @@ test('the home page links to the first chapter and the chapter renders its maths
     'aria-current',
     'page',
   );
+});
+
+for (const { path, heading } of pages) {
+  test(`${path} fits a phone-width screen without sideways scrolling and passes the accessibility scan there`, async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const errors = collectPageErrors(page);
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+    await page.waitForLoadState('networkidle');
+    // Wide formulas and charts scroll inside their own box; the page itself must not.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+}
+
+test.describe('in the dark theme', () => {
+  test.use({ colorScheme: 'dark' });
+  for (const { path, heading } of chapters) {
+    test(`${path} with every figure loaded passes the accessibility scan (contrast included)`, async ({ page }) => {
+      test.setTimeout(120_000);
+      const errors = collectPageErrors(page);
+      await page.goto(path);
+      await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+      expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(true);
+      for (let i = 0; i < 20; i++) await page.mouse.wheel(0, 1500);
+      await page.waitForLoadState('networkidle');
+      expect(await seriousAccessibilityViolations(page)).toEqual([]);
+      expect(errors).toEqual([]);
+    });
+  }
 });
