@@ -1,0 +1,433 @@
+/**
+ * `npm run bench`: the browser benchmark. Builds the site into its own folder if needed, serves it
+ * on 127.0.0.1, drives headless Chromium (Playwright's library API, the system Chromium) against
+ * /dev/runtime/ and measures, with warm-up and repetitions, reporting medians:
+ *   loads        cold (fresh browser context) and warm (reload: models from the Cache API)
+ *   steps        per-token step latency of every method, WASM and (if the browser has it) WebGPU
+ *   kvCache      one cached step vs full recompute at 32, 128, 256 tokens of context
+ *   speculative  tokens/s vs target-only decoding, gamma 1..8, T = 0 and 1, next to
+ *                expectedSpeedup(alpha, gamma, c) from the measured alpha and cost ratio c
+ *   bundle       JavaScript per page (gzipped), code loaded on demand, bundled model bytes
+ * Writes bench/results.json and bench/results.md. Nothing asserts a time: it is a benchmark.
+ *
+ * Flags: --quick (few repetitions, WASM only; a smoke run), --no-webgpu, --site DIR (build folder,
+ * default bench/.site), --port N (default 4390), --out DIR (default bench), --note TEXT, --budget S
+ * (seconds after which the slow WebGPU KV-cache runs are skipped, default 500).
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { estimateAlpha, expectedSpeedup } from '../src/lib/decoding/speculative';
+import { measureBundle } from './bundle';
+import * as inPage from './in-page';
+import { renderMarkdown } from './report';
+import { serveStatic } from './server';
+import { ensureBuilt } from './site';
+import { mean, median, round, sum } from './stats';
+import type { BenchResults, KvRecord, LoadRecord, SpeculativeRecord, StepRecord } from './types';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const PROMPT = 'The old man looked at the sea and said that';
+
+function flag(name: string): boolean {
+  return process.argv.includes(`--${name}`);
+}
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
+}
+
+const QUICK = flag('quick');
+const WEBGPU = !QUICK && !flag('no-webgpu');
+const SITE = resolve(ROOT, option('site', 'bench/.site'));
+const PORT = Number(option('port', '4390'));
+const OUT = resolve(ROOT, option('out', 'bench'));
+/** After this many seconds the optional, slow WebGPU extras (large-context KV runs) are skipped. */
+const SOFT_BUDGET_S = Number(option('budget', '500'));
+
+/** Repetitions: sized so the full run stays near 8 minutes on a loaded 2-core machine. */
+const PLAN = QUICK
+  ? { loadReps: 1, wasmSteps: { warmup: 1, reps: 1, steps: 4 }, kvRepeats: 2, specReps: 1, specTokens: 16, gammas: [1, 4], temps: [0, 1] }
+  : { loadReps: 3, wasmSteps: { warmup: 3, reps: 5, steps: 8 }, kvRepeats: 8, specReps: 5, specTokens: 48, gammas: [1, 2, 3, 4, 5, 6, 7, 8], temps: [0, 1] };
+const WEBGPU_STEPS = { warmup: 0, reps: 1, steps: 3 };
+const LOAD_MODELS = ['amateur', 'expert', 'expert-early'];
+const KV_CONTEXTS = [32, 128, 256];
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Every method of the site on the bundled models (stopAtEos off: runs never end early). */
+const METHODS: Array<{ method: string; label: string; models: string[]; spec: { method: string; [key: string]: unknown } }> = [
+  { method: 'greedy', label: 'Greedy', models: ['expert'], spec: { method: 'sampling', model: 'expert', sampling: { temperature: 0 } } },
+  { method: 'top-p', label: 'Top-p 0.9, T = 1', models: ['expert'], spec: { method: 'sampling', model: 'expert', sampling: { temperature: 1, topP: 0.9 }, seed: 1 } },
+  { method: 'beam', label: 'Beam search, 4 beams', models: ['expert'], spec: { method: 'beam', model: 'expert', numBeams: 4, maxNewTokens: 64 } },
+  {
+    method: 'cd',
+    label: 'Contrastive decoding (expert − amateur)',
+    models: ['expert', 'amateur'],
+    spec: { method: 'contrastive', expert: 'expert', amateur: 'amateur', contrastive: { variant: 'li2022' } },
+  },
+  { method: 'dola', label: 'DoLa, dynamic (high bucket, JSD)', models: ['expert'], spec: { method: 'dola', model: 'expert', layers: 'high' } },
+  {
+    method: 'speculative',
+    label: 'Speculative, gamma 4, T = 1',
+    models: ['expert', 'amateur'],
+    spec: { method: 'speculative', target: 'expert', draft: 'amateur', gamma: 4, sampling: { temperature: 1 }, seed: 1 },
+  },
+];
+
+const started = Date.now();
+const elapsedS = (): number => (Date.now() - started) / 1000;
+const log = (line: string): void => console.error(`[bench ${elapsedS().toFixed(0).padStart(4)}s] ${line}`);
+const notes: string[] = [];
+const phases: Array<{ phase: string; seconds: number }> = [];
+
+async function phase<T>(name: string, body: () => Promise<T>): Promise<T | null> {
+  const t0 = Date.now();
+  log(`${name}…`);
+  try {
+    return await body();
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    notes.push(`Phase "${name}" failed: ${message}`);
+    log(`${name} FAILED: ${message}`);
+    return null;
+  } finally {
+    phases.push({ phase: name, seconds: round((Date.now() - t0) / 1000, 1) });
+  }
+}
+
+async function newContext(browser: Browser): Promise<BrowserContext> {
+  const context = await browser.newContext();
+  // tsx compiles with keepNames, which wraps functions in __name(); the page must know it too.
+  await context.addInitScript(() => {
+    (globalThis as unknown as { __name: (f: unknown) => unknown }).__name = (f) => f;
+  });
+  context.setDefaultNavigationTimeout(120_000);
+  return context;
+}
+
+async function openRuntimePage(context: BrowserContext, baseUrl: string, page?: Page): Promise<Page> {
+  const p = page ?? (await context.newPage());
+  if (!page) p.on('pageerror', (error) => log(`page error: ${error.message}`));
+  if (page) await p.reload();
+  else await p.goto(`${baseUrl}/dev/runtime/`);
+  await p.waitForFunction(() => 'decodingRuntime' in window, null, { timeout: 120_000 });
+  return p;
+}
+
+type LoadKey = { model: string; device: string; cache: 'cold' | 'warm'; worker: LoadRecord['worker'] };
+
+function summarizeLoads(samples: Array<LoadKey & inPage.LoadSample>): LoadRecord[] {
+  const keyOf = (s: LoadKey): string => `${s.model}|${s.device}|${s.cache}|${s.worker}`;
+  const keys = [...new Set(samples.map(keyOf))];
+  return keys.map((key) => {
+    const group = samples.filter((s) => keyOf(s) === key);
+    const walls = group.map((s) => s.wallMs);
+    return {
+      model: group[0].model,
+      device: group[0].device,
+      cache: group[0].cache,
+      worker: group[0].worker,
+      reps: group.length,
+      medianMs: round(median(walls)),
+      minMs: round(Math.min(...walls)),
+      maxMs: round(Math.max(...walls)),
+      medianLoadMs: round(median(group.map((s) => s.loadMs))),
+      medianWarmupMs: round(median(group.map((s) => s.warmupMs))),
+      bytesFetched: median(group.map((s) => s.bytes)),
+    };
+  });
+}
+
+async function measureLoads(browser: Browser, baseUrl: string): Promise<LoadRecord[]> {
+  const samples: Array<LoadKey & inPage.LoadSample> = [];
+  const one = async (model: string, keep: boolean): Promise<void> => {
+    // A new context has an empty HTTP cache and Cache API: a first visit.
+    const context = await newContext(browser);
+    try {
+      const page = await openRuntimePage(context, baseUrl);
+      const cold = await page.evaluate(inPage.loadOnce, { model, device: 'wasm' });
+      await openRuntimePage(context, baseUrl, page);
+      const warm = await page.evaluate(inPage.loadOnce, { model, device: 'wasm' });
+      if (keep) {
+        samples.push({ model, cache: 'cold', worker: 'fresh', ...cold }, { model, cache: 'warm', worker: 'fresh', ...warm });
+        log(`  load ${model}: cold ${cold.wallMs.toFixed(0)} ms (${cold.bytes} B), warm ${warm.wallMs.toFixed(0)} ms (${warm.bytes} B)`);
+      }
+    } finally {
+      await context.close();
+    }
+  };
+  await one('amateur', false); // warm-up: OS file cache, server, Chromium's first worker
+  for (let rep = 0; rep < PLAN.loadReps; rep++) for (const model of LOAD_MODELS) await one(model, true);
+  return summarizeLoads(samples);
+}
+
+function summarizeSteps(device: string, entry: (typeof METHODS)[number], samples: inPage.StepSample[], plan: { warmup: number; reps: number; steps: number }): StepRecord {
+  const perToken = samples.map((s) => s.wallMs / Math.max(1, s.tokens));
+  return {
+    method: entry.method,
+    label: entry.label,
+    models: entry.models.join('+'),
+    device,
+    steps: samples.length,
+    reps: plan.reps,
+    warmupSteps: plan.warmup,
+    medianMsPerToken: round(median(perToken)),
+    medianMsPerStep: round(median(samples.map((s) => s.wallMs))),
+    medianForwardMsPerStep: round(median(samples.map((s) => s.forwardMs))),
+    tokensPerStep: round(mean(samples.map((s) => s.tokens)), 3),
+    minMsPerToken: round(Math.min(...perToken)),
+    maxMsPerToken: round(Math.max(...perToken)),
+  };
+}
+
+async function measureSteps(page: Page, device: string, plan: { warmup: number; reps: number; steps: number }): Promise<StepRecord[]> {
+  // Repetitions outermost, methods inside: a change in machine load spreads over every method.
+  const samples = new Map<string, inPage.StepSample[]>();
+  for (let rep = 0; rep < plan.reps; rep++) {
+    for (const entry of METHODS) {
+      const spec = { ...entry.spec, prompt: PROMPT, stopAtEos: false };
+      const got = await page.evaluate(inPage.stepLatency, { device, spec, warmup: rep === 0 ? plan.warmup : 0, reps: 1, steps: plan.steps });
+      samples.set(entry.method, [...(samples.get(entry.method) ?? []), ...got.map((s) => ({ ...s, rep }))]);
+    }
+    log(`  ${device} steps: repetition ${rep + 1}/${plan.reps} done`);
+  }
+  return METHODS.map((entry) => {
+    const record = summarizeSteps(device, entry, samples.get(entry.method) ?? [], plan);
+    log(`  ${device} ${entry.method}: ${record.medianMsPerToken} ms/token (${record.steps} steps)`);
+    return record;
+  });
+}
+
+async function measureKv(page: Page, device: string, models: string[], rounds: number, softBudget: boolean): Promise<KvRecord[]> {
+  const records: KvRecord[] = [];
+  for (const model of models) {
+    await page.evaluate(inPage.kvCache, { device, model, contextTokens: KV_CONTEXTS[0], repeats: 1 }); // warm-up
+    const cached = new Map<number, number[]>();
+    const recompute = new Map<number, number[]>();
+    // Rounds outermost, contexts inside (one cached and one recompute pass each, interleaved by the worker).
+    for (let r = 0; r < rounds; r++) {
+      for (const contextTokens of KV_CONTEXTS) {
+        if (softBudget && elapsedS() > SOFT_BUDGET_S && (cached.get(contextTokens)?.length ?? 0) > 0) continue;
+        if (softBudget && elapsedS() > SOFT_BUDGET_S) {
+          notes.push(`KV cache on ${device}, ${model}, ${contextTokens} tokens: skipped (past the ${SOFT_BUDGET_S} s soft budget).`);
+          continue;
+        }
+        const m = await page.evaluate(inPage.kvCache, { device, model, contextTokens, repeats: 1 });
+        cached.set(contextTokens, [...(cached.get(contextTokens) ?? []), ...m.cachedMs]);
+        recompute.set(contextTokens, [...(recompute.get(contextTokens) ?? []), ...m.recomputeMs]);
+      }
+    }
+    for (const contextTokens of KV_CONTEXTS) {
+      const c = cached.get(contextTokens) ?? [];
+      if (c.length === 0) continue;
+      const cm = median(c);
+      const rm = median(recompute.get(contextTokens) ?? []);
+      records.push({ model, device, contextTokens, repeats: c.length, cachedMedianMs: round(cm), recomputeMedianMs: round(rm), speedup: round(rm / cm) });
+      log(`  kv ${device} ${model} @${contextTokens}: cached ${cm.toFixed(1)} ms, recompute ${rm.toFixed(1)} ms (${c.length} repeats)`);
+    }
+  }
+  return records;
+}
+
+async function measureSpeculative(page: Page, device: string): Promise<SpeculativeRecord[]> {
+  const targetRuns = new Map<number, inPage.RunSample[]>();
+  const specRuns = new Map<string, inPage.RunSample[]>();
+  const seedOf = (rep: number): number => 1000 + rep;
+  const tokens = PLAN.specTokens;
+  // Warm-up: one short run of each kind (first open of a spec shape, JIT).
+  for (const spec of [
+    { method: 'sampling', model: 'expert', sampling: { temperature: 1 }, seed: 1 },
+    { method: 'speculative', target: 'expert', draft: 'amateur', gamma: 4, sampling: { temperature: 1 }, seed: 1 },
+  ]) {
+    await page.evaluate(inPage.timedRun, { device, spec: { ...spec, prompt: PROMPT, stopAtEos: false }, tokens: 8 });
+  }
+  for (let rep = 0; rep < PLAN.specReps; rep++) {
+    for (const temperature of PLAN.temps) {
+      const sampling = { temperature };
+      const target = { method: 'sampling', model: 'expert', sampling, seed: seedOf(rep), prompt: PROMPT, stopAtEos: false };
+      // Target-only before and after the sweep, so a drift in machine load shows in both.
+      const runs = targetRuns.get(temperature) ?? [];
+      runs.push(await page.evaluate(inPage.timedRun, { device, spec: target, tokens }));
+      for (const gamma of PLAN.gammas) {
+        const spec = { method: 'speculative', target: 'expert', draft: 'amateur', gamma, sampling, seed: seedOf(rep), prompt: PROMPT, stopAtEos: false };
+        const key = `${temperature}|${gamma}`;
+        specRuns.set(key, [...(specRuns.get(key) ?? []), await page.evaluate(inPage.timedRun, { device, spec, tokens })]);
+      }
+      runs.push(await page.evaluate(inPage.timedRun, { device, spec: target, tokens }));
+      targetRuns.set(temperature, runs);
+      log(`  speculative ${device} rep ${rep + 1}/${PLAN.specReps}, T = ${temperature} done`);
+    }
+  }
+  const records: SpeculativeRecord[] = [];
+  for (const temperature of PLAN.temps) {
+    const targets = targetRuns.get(temperature) ?? [];
+    const targetTps = median(targets.map((r) => (r.tokens / r.wallMs) * 1000));
+    // The first step of a run reads the whole prompt (prefill): left out of per-step costs.
+    const targetStepMs = mean(targets.flatMap((r) => r.rounds.slice(1).map((s) => s.modelMs)));
+    for (const gamma of PLAN.gammas) {
+      const runs = specRuns.get(`${temperature}|${gamma}`) ?? [];
+      const rounds = runs.flatMap((r) => r.rounds);
+      const later = runs.flatMap((r) => r.rounds.slice(1));
+      const specTps = median(runs.map((r) => (r.tokens / r.wallMs) * 1000));
+      const meanTokensPerRound = mean(rounds.map((r) => r.tokens));
+      // Every round drafts the full gamma here (the context limit is far away).
+      const alpha = estimateAlpha(Math.min(gamma + 1, Math.max(1, meanTokensPerRound)), gamma);
+      const draftMsPerToken = sum(later.map((r) => r.draftMs)) / sum(later.map((r) => r.gamma));
+      const targetMsPerRound = mean(later.map((r) => r.targetMs));
+      const costRatio = draftMsPerToken / targetMsPerRound;
+      records.push({
+        device,
+        temperature,
+        gamma,
+        tokens,
+        reps: runs.length,
+        targetOnlyRuns: targets.length,
+        specTokensPerSecond: round(specTps),
+        targetTokensPerSecond: round(targetTps),
+        measuredSpeedup: round(specTps / targetTps, 3),
+        meanTokensPerRound: round(meanTokensPerRound, 3),
+        meanAcceptedPerRound: round(mean(rounds.map((r) => r.accepted)), 3),
+        alpha: round(alpha, 4),
+        draftMsPerToken: round(draftMsPerToken),
+        targetMsPerRound: round(targetMsPerRound),
+        targetOnlyStepMs: round(targetStepMs),
+        targetOnlyWallMsPerToken: round(1000 / targetTps),
+        costRatio: round(costRatio, 4),
+        expectedSpeedup: round(expectedSpeedup(alpha, gamma, costRatio), 3),
+      });
+    }
+  }
+  return records;
+}
+
+async function main(): Promise<void> {
+  const loadAtStart = os.loadavg();
+  const built = ensureBuilt(ROOT, SITE, log);
+  phases.push({ phase: built ? 'build' : 'build (up to date)', seconds: round(elapsedS(), 1) });
+  const server = await serveStatic(SITE, PORT);
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const results: BenchResults = {
+    schema: 1,
+    date: new Date().toISOString(),
+    wallSeconds: 0,
+    quick: QUICK,
+    machine: {
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      cores: os.cpus().length,
+      os: `${os.type()} ${os.release()} (${os.arch()})`,
+      memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+      node: process.version,
+      loadAverageStart: round(loadAtStart[0], 2),
+      loadAverageEnd: 0,
+    },
+    browser: { name: 'Chromium (headless)', version: browser.version(), executable: executablePath },
+    backends: [{ device: 'wasm', name: 'WASM', adapter: null, software: false, detail: 'onnxruntime-web, single-threaded WASM SIMD (the site is not cross-origin isolated)' }],
+    settings: { prompt: PROMPT, ...PLAN, webgpuSteps: WEBGPU_STEPS, kvContexts: KV_CONTEXTS, loadModels: LOAD_MODELS },
+    phases,
+    loads: [],
+    steps: [],
+    kvCache: [],
+    speculative: [],
+    bundle: measureBundle(SITE),
+    notes,
+  };
+  try {
+    results.loads = (await phase('loads (WASM, cold and warm)', () => measureLoads(browser, server.url))) ?? [];
+    notes.push(
+      'A load in a new worker (cold or warm) includes starting onnxruntime-web, i.e. compiling its 27 MB wasm; ' +
+        'cold and warm differ in the model bytes fetched. Rows marked "onnxruntime already started" show a load without that cost.',
+    );
+    notes.push(
+      'Speculative: alpha, c and expectedSpeedup come from the model forward times in the step timings; the measured speed-up is ' +
+        'wall-clock and also pays the per-round work outside the models (distributions over the 4096-token vocabulary, traces, messages).',
+    );
+
+    const context = await newContext(browser);
+    const page = await openRuntimePage(context, server.url);
+    const wasmReady = await phase('WASM: load expert and amateur', () => page.evaluate(inPage.prepareClient, { device: 'wasm', models: ['expert', 'amateur'] }));
+    if (wasmReady) {
+      // A fresh context, so these are cold loads too; the second one finds onnxruntime started.
+      results.loads.push(...summarizeLoads(wasmReady.map((l, i) => ({ ...l, cache: 'cold' as const, worker: i === 0 ? ('fresh' as const) : ('runtime-started' as const) }))));
+      results.steps.push(...((await phase('WASM: step latency per method', () => measureSteps(page, 'wasm', PLAN.wasmSteps))) ?? []));
+      results.kvCache.push(...((await phase('WASM: KV cache vs recompute', () => measureKv(page, 'wasm', ['expert', 'amateur'], PLAN.kvRepeats, false))) ?? []));
+      results.speculative.push(...((await phase('WASM: speculative sweep', () => measureSpeculative(page, 'wasm'))) ?? []));
+    }
+    await context.close();
+    await browser.close();
+
+    if (WEBGPU) await measureWebgpu(server.url, executablePath, results);
+    else notes.push(QUICK ? 'Quick run: WebGPU skipped.' : 'WebGPU skipped (--no-webgpu).');
+  } finally {
+    if (browser.isConnected()) await browser.close();
+    await server.close();
+  }
+  results.wallSeconds = round(elapsedS(), 1);
+  results.machine.loadAverageEnd = round(os.loadavg()[0], 2);
+  notes.push(
+    `1-minute load average ${results.machine.loadAverageStart} at the start and ${results.machine.loadAverageEnd} at the end on ${results.machine.cores} cores: ` +
+      'above the core count the benchmark shared the CPU with other work and its times are inflated.',
+  );
+  const extra = option('note', '');
+  if (extra) notes.push(extra);
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(join(OUT, 'results.md'), renderMarkdown(results));
+  log(`wrote ${join(OUT, 'results.json')} and results.md in ${results.wallSeconds} s`);
+}
+
+async function measureWebgpu(baseUrl: string, executablePath: string, results: BenchResults): Promise<void> {
+  // A separate browser: --enable-unsafe-webgpu gives headless Chromium a WebGPU adapter.
+  const browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] });
+  try {
+    const context = await newContext(browser);
+    const page = await openRuntimePage(context, baseUrl);
+    const adapter = await page.evaluate(inPage.webgpuAdapter);
+    if (!adapter) {
+      notes.push('This browser offers no WebGPU adapter: WebGPU not measured.');
+      return;
+    }
+    const software = adapter.fallback || /swiftshader/i.test(`${adapter.vendor} ${adapter.architecture} ${adapter.description}`);
+    results.backends.push({
+      device: 'webgpu',
+      name: software ? 'WebGPU (SwiftShader, software)' : 'WebGPU',
+      adapter: [adapter.vendor, adapter.architecture, adapter.description].filter(Boolean).join(' '),
+      software,
+      detail: software
+        ? 'SwiftShader: WebGPU emulated on the CPU (headless Chromium, --enable-unsafe-webgpu); its times say nothing about a real GPU'
+        : 'hardware adapter',
+    });
+    if (software) notes.push('WebGPU ran on SwiftShader, a software (CPU) adapter: its numbers are far slower than any real GPU and are reported only for completeness.');
+    // The first loads in this fresh browser are cold loads on WebGPU (one repetition each).
+    const loads = await phase('WebGPU: load expert and amateur (cold, once)', () =>
+      page.evaluate(inPage.prepareClient, { device: 'webgpu', models: ['expert', 'amateur'] }),
+    );
+    if (!loads) return;
+    for (const l of loads) {
+      if (l.device !== 'webgpu') notes.push(`WebGPU was asked for but ${l.model} loaded on ${l.device}: ${l.reason}`);
+    }
+    results.loads.push(...summarizeLoads(loads.map((l, i) => ({ ...l, cache: 'cold' as const, worker: i === 0 ? ('fresh' as const) : ('runtime-started' as const) }))));
+    results.steps.push(...((await phase('WebGPU: step latency per method', () => measureSteps(page, 'webgpu', WEBGPU_STEPS))) ?? []));
+    results.kvCache.push(...((await phase('WebGPU: KV cache vs recompute', () => measureKv(page, 'webgpu', ['expert'], 1, true))) ?? []));
+    notes.push('The speculative sweep runs on WASM only (on a software WebGPU adapter it would take far longer than the run allows).');
+    await context.close();
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,74 @@
+/**
+ * A tiny static file server for the built site, so the benchmark controls its own port and
+ * headers (no dev tooling in the measured path). Headers mimic a plain static host: correct
+ * MIME types (.mjs as JavaScript, .wasm as application/wasm) and a short max-age, as GitHub
+ * Pages sends, so a reload may take scripts from the HTTP cache.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.onnx': 'application/octet-stream',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.md': 'text/markdown; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+async function resolveFile(root: string, urlPath: string): Promise<string | null> {
+  const decoded = decodeURIComponent(urlPath.split('?')[0]);
+  const candidate = normalize(join(root, decoded));
+  // Never serve outside the site folder.
+  if (candidate !== root && !candidate.startsWith(root.endsWith(sep) ? root : root + sep)) return null;
+  for (const path of [candidate, join(candidate, 'index.html')]) {
+    try {
+      if ((await stat(path)).isFile()) return path;
+    } catch {
+      // try the next candidate
+    }
+  }
+  return null;
+}
+
+export interface StaticServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function serveStatic(root: string, port: number): Promise<StaticServer> {
+  const server: Server = createServer((request, response) => {
+    void resolveFile(root, request.url ?? '/').then(async (file) => {
+      if (!file) {
+        response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        return;
+      }
+      const info = await stat(file);
+      response.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-length': String(info.size),
+        'cache-control': 'max-age=600',
+        'last-modified': info.mtime.toUTCString(),
+      });
+      if (request.method === 'HEAD') response.end();
+      else createReadStream(file).pipe(response);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
