@@ -1,0 +1,215 @@
+/**
+ * The results page reads bench/results.json and eval/results.json at build time. These are the
+ * fields it uses (the full shapes are in bench/types.ts and eval/report.ts); a renamed field makes
+ * `astro check` fail here rather than leaving an empty chart. The functions reshape records into
+ * the flat rows the charts and tables draw.
+ */
+
+export interface BenchSpeculative {
+  device: string;
+  temperature: number;
+  gamma: number;
+  tokens: number;
+  measuredSpeedup: number;
+  expectedSpeedup: number;
+  alpha: number;
+  costRatio: number;
+  meanTokensPerRound: number;
+  specTokensPerSecond: number;
+  targetTokensPerSecond: number;
+}
+
+export interface BenchStep {
+  method: string;
+  label: string;
+  models: string;
+  device: string;
+  medianMsPerToken: number;
+  medianForwardMsPerStep: number;
+  tokensPerStep: number;
+}
+
+export interface BenchKv {
+  model: string;
+  device: string;
+  contextTokens: number;
+  cachedMedianMs: number;
+  recomputeMedianMs: number;
+  speedup: number;
+}
+
+export interface BenchLoad {
+  model: string;
+  device: string;
+  cache: 'cold' | 'warm' | string;
+  worker: 'fresh' | 'runtime-started' | string;
+  reps: number;
+  medianMs: number;
+  medianWarmupMs: number;
+  bytesFetched: number;
+}
+
+export interface BenchResultsView {
+  date: string;
+  wallSeconds: number;
+  quick: boolean;
+  machine: { cpu: string; cores: number; os: string; memoryGiB: number; loadAverageStart: number; loadAverageEnd: number };
+  browser: { name: string; version: string };
+  backends: Array<{ device: string; name: string; software: boolean; detail: string }>;
+  loads: BenchLoad[];
+  steps: BenchStep[];
+  kvCache: BenchKv[];
+  speculative: BenchSpeculative[];
+  bundle: {
+    pages: Array<{ page: string; jsGzipBytes: number }>;
+    onDemand: Array<{ name: string; gzipBytes: number; bytes: number }>;
+    models: Array<{ model: string; bytes: number }>;
+    modelsTotalBytes: number;
+  };
+  notes: string[];
+}
+
+export interface EvalTextRecord {
+  config: string;
+  method: string;
+  variant: string | null;
+  alpha: number | null;
+  beta: number | null;
+  prompts: number;
+  newTokens: number;
+  rep2: number;
+  rep3: number;
+  rep4: number;
+  diversity: number;
+  distinct2: number;
+  perplexity: number;
+}
+
+export interface EvalDolaRecord {
+  config: string;
+  method: string;
+  bucket: string | null;
+  layer: number | null;
+  divergence: string | null;
+  repetitionPenalty: number;
+  prompts: number;
+  correct: number;
+  accuracy: number;
+}
+
+export interface EvalSpeculativeRecord {
+  prefixTokens: number;
+  gamma: number;
+  temperature: number;
+  rounds: number;
+  tv: number;
+  tvDirectTarget: number;
+  chiSquare: number;
+  dof: number;
+  pValue: number;
+  pValueDraftSamples: number;
+  firstAcceptRate: number;
+  firstAcceptTheory: number;
+}
+
+export interface EvalResultsView {
+  meta: {
+    date: string;
+    durationSeconds: number;
+    quick: boolean;
+    machine: { cpus: number; cpuModel: string; loadAverage1m: number; node: string };
+  };
+  text: EvalTextRecord[];
+  sweep: EvalTextRecord[];
+  dola: EvalDolaRecord[];
+  speculative: EvalSpeculativeRecord[];
+}
+
+/** One point of the speculative chart: measured or predicted speed-up at one gamma and temperature. */
+export interface SpeedupPoint {
+  gamma: number;
+  temperature: number;
+  series: string;
+  speedup: number;
+}
+
+export const MEASURED = 'measured';
+export const PREDICTED = 'predicted from α and c';
+
+export function speedupPoints(records: readonly BenchSpeculative[]): SpeedupPoint[] {
+  return records.flatMap((r) => [
+    { gamma: r.gamma, temperature: r.temperature, series: MEASURED, speedup: r.measuredSpeedup },
+    { gamma: r.gamma, temperature: r.temperature, series: PREDICTED, speedup: r.expectedSpeedup },
+  ]);
+}
+
+/** One bar of the repetition chart: a method's rep-n for one n. */
+export interface RepetitionBar {
+  method: string;
+  metric: 'rep-2' | 'rep-3' | 'rep-4';
+  percent: number;
+}
+
+export function repetitionBars(records: readonly EvalTextRecord[]): RepetitionBar[] {
+  return records.flatMap((r) => [
+    { method: methodLabel(r), metric: 'rep-2' as const, percent: r.rep2 },
+    { method: methodLabel(r), metric: 'rep-3' as const, percent: r.rep3 },
+    { method: methodLabel(r), metric: 'rep-4' as const, percent: r.rep4 },
+  ]);
+}
+
+/** A reader-facing name for an open-ended generation configuration. */
+export function methodLabel(r: Pick<EvalTextRecord, 'config' | 'method' | 'variant' | 'alpha' | 'beta'>): string {
+  if (r.method === 'contrastive' && r.variant === 'li2022') return `CD li2022 (α ${r.alpha})`;
+  if (r.method === 'contrastive' && r.variant === 'obrien2023') return `CD obrien2023 (β ${r.beta})`;
+  if (r.config.startsWith('nucleus')) return 'Nucleus (p 0.95)';
+  if (r.config.startsWith('top-k')) return 'Top-k (50)';
+  if (r.method === 'greedy') return 'Greedy';
+  return r.config;
+}
+
+/** DoLa accuracy: static layers as bars, and the rows without a fixed layer as reference lines. */
+export interface DolaLayerBar {
+  layer: number;
+  accuracy: number;
+}
+export interface DolaReference {
+  label: string;
+  accuracy: number;
+}
+
+export function dolaLayerBars(records: readonly EvalDolaRecord[]): DolaLayerBar[] {
+  return records
+    .filter((r) => r.bucket === 'static' && r.layer !== null)
+    .map((r) => ({ layer: r.layer as number, accuracy: r.accuracy }))
+    .sort((a, b) => a.layer - b.layer);
+}
+
+/**
+ * The rows without a fixed layer as reference lines, one per distinct accuracy, named briefly
+ * (rows at the same accuracy share a line: e.g. both divergences of a one-layer bucket).
+ */
+export function dolaReferences(records: readonly EvalDolaRecord[]): DolaReference[] {
+  const lines = new Map<number, Set<string>>();
+  for (const r of records.filter((r) => r.bucket !== 'static')) {
+    const name = r.method === 'greedy' ? 'greedy' : `dynamic, ${r.bucket} bucket`;
+    lines.set(r.accuracy, (lines.get(r.accuracy) ?? new Set()).add(name));
+  }
+  return [...lines].map(([accuracy, names]) => ({ label: [...names].join(' · '), accuracy })).sort((a, b) => a.accuracy - b.accuracy);
+}
+
+export function dolaLabel(r: Pick<EvalDolaRecord, 'method' | 'bucket' | 'layer' | 'divergence' | 'repetitionPenalty'>): string {
+  const penalty = r.repetitionPenalty !== 1 ? `, penalty ${r.repetitionPenalty}` : '';
+  if (r.method === 'greedy') return `Greedy${penalty}`;
+  if (r.bucket === 'static') return `DoLa, static layer ${r.layer}${penalty}`;
+  return `DoLa, ${r.bucket} bucket, ${r.divergence === 'jsd' ? 'JSD (paper)' : 'reference divergence'}${penalty}`;
+}
+
+/** The best row of a list by a score, or undefined for an empty list. */
+export function best<T>(rows: readonly T[], score: (row: T) => number): T | undefined {
+  return rows.reduce<T | undefined>((top, row) => (top === undefined || score(row) > score(top) ? row : top), undefined);
+}
+
+export function percent(value: number, digits = 1): string {
+  return `${(value * 100).toFixed(digits)} %`;
+}

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { collectPageErrors, waitForIslandOf } from './support/page-checks';
+
+/** The results page must show the committed measurement files, not numbers typed into it. */
+const bench = JSON.parse(readFileSync(new URL('../../bench/results.json', import.meta.url), 'utf8'));
+const evaluation = JSON.parse(readFileSync(new URL('../../eval/results.json', import.meta.url), 'utf8'));
+
+async function rows(page: Page, testId: string): Promise<string[][]> {
+  return page.getByTestId(testId).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent?.trim() ?? '')));
+}
+
+test('the results page shows the benchmark and the evaluation from their JSON files, with the machine and browser', async ({ page }) => {
+  const errors = collectPageErrors(page);
+  await page.goto('/explainers/07-results/');
+  await expect(page.getByRole('heading', { level: 1, name: 'Measured results' })).toBeVisible();
+
+  const conditions = page.getByTestId('run-conditions');
+  await expect(conditions).toContainText(bench.browser.version);
+  await expect(conditions).toContainText(bench.machine.cpu);
+  await expect(conditions).toContainText(evaluation.meta.machine.node);
+
+  const speculative = await rows(page, 'speculative-speed');
+  expect(speculative).toHaveLength(bench.speculative.length);
+  bench.speculative.forEach((r: { temperature: number; gamma: number; expectedSpeedup: number; measuredSpeedup: number }, i: number) => {
+    expect(speculative[i].slice(0, 2)).toEqual([String(r.temperature), String(r.gamma)]);
+    expect(speculative[i][5]).toBe(`${r.expectedSpeedup.toFixed(2)}×`);
+    expect(speculative[i][6]).toBe(`${r.measuredSpeedup.toFixed(2)}×`);
+  });
+
+  const kv = await rows(page, 'kv-cache');
+  expect(kv.map((r) => r[5])).toEqual(bench.kvCache.map((r: { speedup: number }) => `${r.speedup.toFixed(1)}×`));
+
+  const repetition = await rows(page, 'repetition');
+  expect(repetition.map((r) => r.slice(1, 5))).toEqual(
+    evaluation.text.map((r: { rep2: number; rep3: number; rep4: number; diversity: number }) => [r.rep2.toFixed(1), r.rep3.toFixed(1), r.rep4.toFixed(1), r.diversity.toFixed(3)]),
+  );
+
+  const dola = await rows(page, 'dola-accuracy');
+  expect(dola.map((r) => r[1])).toEqual(evaluation.dola.map((r: { correct: number }) => String(r.correct)));
+
+  const exactness = await rows(page, 'speculative-exactness');
+  expect(exactness.map((r) => r[3])).toEqual(evaluation.speculative.map((r: { pValue: number }) => r.pValue.toFixed(2)));
+
+  // The headline sentences are written from the same numbers.
+  const bestSpeedup = Math.max(...bench.speculative.map((r: { measuredSpeedup: number }) => r.measuredSpeedup));
+  await expect(page.getByTestId('headlines')).toContainText(`best measured speed-up was ${bestSpeedup.toFixed(2)}×`);
+
+  // Each chart draws once it scrolls into view: speed-up, step latency, KV cache, repetition, DoLa.
+  for (const chart of ['step-latency', 'kv-cache', 'speedup', 'repetition', 'dola-layers']) {
+    await waitForIslandOf(page, `[data-chart="${chart}"]`);
+    await expect(page.locator(`[data-chart="${chart}"] svg[role="img"]`)).toHaveAttribute('aria-label', /\d/);
+  }
+  // Plot draws one bar per static DoLa layer.
+  const layers = evaluation.dola.filter((r: { bucket: string | null }) => r.bucket === 'static').length;
+  await expect(page.locator('[data-chart="dola-layers"] svg[role="img"] rect')).toHaveCount(layers);
+  expect(errors).toEqual([]);
+});
