@@ -43,6 +43,7 @@ export class GenerationRace implements Steppable {
   columns: Column[] = $state([]);
   promptIds: number[] = $state([]);
   cutTokens = $state(0);
+  cutCharacters = $state(0);
   precomputedShown = $state(false);
   busy = $state(false);
   playing = $state(false);
@@ -295,6 +296,7 @@ export class GenerationRace implements Steppable {
       const first = opened.get(this.keys[0])!.opened;
       this.promptIds = first.promptIds;
       this.cutTokens = first.cutTokens;
+      this.cutCharacters = first.cutCharacters;
       this.columns = this.keys.map((key) => ({ key, tokens: [], texts: [], stop: null }));
       this.precomputedShown = false;
     });

@@ -83,6 +83,10 @@ export class LiveSession implements Steppable {
     return this.opened?.cutTokens ?? 0;
   }
 
+  get cutCharacters(): number {
+    return this.opened?.cutCharacters ?? 0;
+  }
+
   get canStep(): boolean {
     return this.status === 'ready' && !this.busy && this.stop === null;
   }
