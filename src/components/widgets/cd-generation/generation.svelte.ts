@@ -45,7 +45,8 @@ export class GenerationRace implements Steppable {
   cutTokens = $state(0);
   cutCharacters = $state(0);
   precomputedShown = $state(false);
-  busy = $state(false);
+  /** Model calls in flight: a count, so overlapping reopens keep the widget busy until the last ends. */
+  private tasks = $state(0);
   playing = $state(false);
   /** How many tokens Play runs each method to. */
   length = $state(0);
@@ -89,6 +90,10 @@ export class GenerationRace implements Steppable {
 
   private get allStopped(): boolean {
     return this.columns.every((c) => c.stop !== null || c.tokens.length >= this.length);
+  }
+
+  get busy(): boolean {
+    return this.tasks > 0;
   }
 
   get canStep(): boolean {
@@ -180,10 +185,12 @@ export class GenerationRace implements Steppable {
   /** One more token from every method that has not stopped. */
   async step(): Promise<void> {
     if (!this.canStep) return;
+    // The sessions of this step: new parameters may replace this.handles while it runs.
+    const handles = this.handles;
     await this.run(async () => {
       for (const column of this.columns) {
         if (column.stop || column.tokens.length >= this.length) continue;
-        const reply = await this.handles.get(column.key)!.step();
+        const reply = await handles.get(column.key)!.step();
         if (reply.kind === 'step') this.append(column, reply);
         else column.stop = reply;
       }
@@ -303,7 +310,7 @@ export class GenerationRace implements Steppable {
   }
 
   private async run(task: () => Promise<void>): Promise<void> {
-    this.busy = true;
+    this.tasks++;
     this.error = null;
     try {
       await task();
@@ -311,7 +318,7 @@ export class GenerationRace implements Steppable {
       this.error = errorInfo(error);
       this.pause();
     } finally {
-      this.busy = false;
+      this.tasks--;
     }
   }
 }

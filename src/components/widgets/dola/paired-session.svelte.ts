@@ -17,9 +17,17 @@ export class PairedSession extends LiveSession {
     this.partner = new LiveSession(partnerSpec, partnerPrecomputed);
   }
 
-  /** Either session can still step: one may stop at end-of-text before the other. */
+  /** Busy while either session is: a replay after a parameter change runs in both. */
+  override get busy(): boolean {
+    return super.busy || this.partner.busy;
+  }
+
+  /**
+   * Either session can still step (one may stop at end-of-text before the other), once neither
+   * is busy, so a session still replaying cannot fall behind its partner.
+   */
   override get canStep(): boolean {
-    return this.ownCanStep || this.partner.canStep;
+    return !this.busy && (this.ownCanStep || this.partner.canStep);
   }
 
   private get ownCanStep(): boolean {
