@@ -17,6 +17,14 @@ export class PairedSession extends LiveSession {
     this.partner = new LiveSession(partnerSpec, partnerPrecomputed);
   }
 
+  /**
+   * Steps shown: the session that is ahead, so the count still moves when one has stopped at
+   * end-of-text and Step advances only the other.
+   */
+  override get stepCount(): number {
+    return Math.max(this.steps.length, this.partner.steps.length);
+  }
+
   /** Busy while either session is: a replay after a parameter change runs in both. */
   override get busy(): boolean {
     return super.busy || this.partner.busy;
