@@ -74,7 +74,11 @@ export interface LoadResult {
 }
 
 interface PromptSpec {
-  /** Text to tokenize; too long a prompt keeps its end and reports how many tokens were cut. */
+  /**
+   * Text to tokenize. Blank text (empty or only whitespace) is refused; a lone (unpaired)
+   * surrogate is read as U+FFFD, the replacement character, as any UTF-8 encoder would; too long
+   * a prompt keeps its end and reports how much was cut.
+   */
   prompt: string;
   /** Length of each trace's top lists (default 10). */
   topN?: number;
@@ -156,6 +160,8 @@ export interface OpenResult {
   promptIds: number[];
   /** Tokens dropped from the start of a prompt too long for the context. */
   cutTokens: number;
+  /** The characters those tokens decode to (0 when nothing was cut; a character split by the cut counts on both sides). */
+  cutCharacters: number;
   /** The most tokens the session's models read. */
   contextLength: number;
 }

@@ -43,8 +43,10 @@ export class GenerationRace implements Steppable {
   columns: Column[] = $state([]);
   promptIds: number[] = $state([]);
   cutTokens = $state(0);
+  cutCharacters = $state(0);
   precomputedShown = $state(false);
-  busy = $state(false);
+  /** Model calls in flight: a count, so overlapping reopens keep the widget busy until the last ends. */
+  private tasks = $state(0);
   playing = $state(false);
   /** How many tokens Play runs each method to. */
   length = $state(0);
@@ -88,6 +90,10 @@ export class GenerationRace implements Steppable {
 
   private get allStopped(): boolean {
     return this.columns.every((c) => c.stop !== null || c.tokens.length >= this.length);
+  }
+
+  get busy(): boolean {
+    return this.tasks > 0;
   }
 
   get canStep(): boolean {
@@ -179,10 +185,12 @@ export class GenerationRace implements Steppable {
   /** One more token from every method that has not stopped. */
   async step(): Promise<void> {
     if (!this.canStep) return;
+    // The sessions of this step: new parameters may replace this.handles while it runs.
+    const handles = this.handles;
     await this.run(async () => {
       for (const column of this.columns) {
         if (column.stop || column.tokens.length >= this.length) continue;
-        const reply = await this.handles.get(column.key)!.step();
+        const reply = await handles.get(column.key)!.step();
         if (reply.kind === 'step') this.append(column, reply);
         else column.stop = reply;
       }
@@ -295,13 +303,14 @@ export class GenerationRace implements Steppable {
       const first = opened.get(this.keys[0])!.opened;
       this.promptIds = first.promptIds;
       this.cutTokens = first.cutTokens;
+      this.cutCharacters = first.cutCharacters;
       this.columns = this.keys.map((key) => ({ key, tokens: [], texts: [], stop: null }));
       this.precomputedShown = false;
     });
   }
 
   private async run(task: () => Promise<void>): Promise<void> {
-    this.busy = true;
+    this.tasks++;
     this.error = null;
     try {
       await task();
@@ -309,7 +318,7 @@ export class GenerationRace implements Steppable {
       this.error = errorInfo(error);
       this.pause();
     } finally {
-      this.busy = false;
+      this.tasks--;
     }
   }
 }

@@ -17,9 +17,25 @@ export class PairedSession extends LiveSession {
     this.partner = new LiveSession(partnerSpec, partnerPrecomputed);
   }
 
-  /** Either session can still step: one may stop at end-of-text before the other. */
+  /**
+   * Steps shown: the session that is ahead, so the count still moves when one has stopped at
+   * end-of-text and Step advances only the other.
+   */
+  override get stepCount(): number {
+    return Math.max(this.steps.length, this.partner.steps.length);
+  }
+
+  /** Busy while either session is: a replay after a parameter change runs in both. */
+  override get busy(): boolean {
+    return super.busy || this.partner.busy;
+  }
+
+  /**
+   * Either session can still step (one may stop at end-of-text before the other), once neither
+   * is busy, so a session still replaying cannot fall behind its partner.
+   */
   override get canStep(): boolean {
-    return this.ownCanStep || this.partner.canStep;
+    return !this.busy && (this.ownCanStep || this.partner.canStep);
   }
 
   private get ownCanStep(): boolean {

@@ -12,7 +12,8 @@ export const SCHEMA = {
   numBeams: { kind: 'number', label: 'Beams', min: 1, max: 8, default: 4, integer: true },
   alpha: { kind: 'number', label: 'Contrastive alpha', min: 0, max: 1, default: 0.1 },
   gamma: { kind: 'number', label: 'Speculative gamma', min: 0, max: 8, default: 4, integer: true },
-  seed: { kind: 'number', label: 'Seed', min: 0, max: 999_999, default: 0, integer: true },
+  // 0 to 99, as on the playground's slider (a URL value beyond it could not be shown there).
+  seed: { kind: 'number', label: 'Seed', min: 0, max: 99, default: 0, integer: true },
   pair: { kind: 'choice', label: 'Models', values: PAIRS.map((p) => p.id), default: DEFAULT_PAIR },
 } satisfies ParamSchema;
 

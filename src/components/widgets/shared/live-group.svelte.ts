@@ -60,6 +60,10 @@ export class LiveGroup implements Steppable {
     return Math.max(0, ...this.members.map((m) => m.cutTokens));
   }
 
+  get cutCharacters(): number {
+    return Math.max(0, ...this.members.map((m) => m.cutCharacters));
+  }
+
   async start(): Promise<void> {
     for (const member of this.members) await member.start();
     await this.alignSteps();

@@ -48,7 +48,6 @@ export class LiveSession implements Steppable {
   opened: OpenResult | null = $state(null);
   /** True while the steps shown are the precomputed example, not a live session. */
   precomputedShown = $state(false);
-  busy = $state(false);
   playing = $state(false);
   spec: SessionSpec = $state.raw(null as unknown as SessionSpec);
   private vocabulary: string[] | null = $state.raw(null);
@@ -58,6 +57,11 @@ export class LiveSession implements Steppable {
   private loadedModels: string[] = [];
   private playTimer: ReturnType<typeof setTimeout> | null = null;
   private generation = 0;
+  /**
+   * Model calls in flight. A count, not a flag: quick parameter changes start a new replay while
+   * the last one runs, and the widget must stay busy (no Step) until every one has finished.
+   */
+  private tasks = $state(0);
 
   constructor(
     spec: SessionSpec,
@@ -81,6 +85,14 @@ export class LiveSession implements Steppable {
 
   get cutTokens(): number {
     return this.opened?.cutTokens ?? 0;
+  }
+
+  get cutCharacters(): number {
+    return this.opened?.cutCharacters ?? 0;
+  }
+
+  get busy(): boolean {
+    return this.tasks > 0;
   }
 
   get canStep(): boolean {
@@ -165,8 +177,11 @@ export class LiveSession implements Steppable {
 
   async step(): Promise<void> {
     if (!this.canStep || !this.handle) return;
+    const generation = this.generation;
     await this.run(async (handle) => {
       const reply = await handle.step();
+      // New parameters replaced the session while this step ran: its reply belongs to the old one.
+      if (generation !== this.generation) return;
       if (reply.kind === 'step') this.steps = [...this.steps, reply];
       else this.stop = reply;
     });
@@ -175,8 +190,10 @@ export class LiveSession implements Steppable {
   async back(): Promise<void> {
     if (this.status !== 'ready' || this.busy || !this.handle) return;
     this.pause();
+    const generation = this.generation;
     await this.run(async (handle) => {
       const { undone } = await handle.back();
+      if (generation !== this.generation) return;
       if (undone) this.steps = this.steps.slice(0, -1);
       this.stop = null;
     });
@@ -185,8 +202,10 @@ export class LiveSession implements Steppable {
   async reset(): Promise<void> {
     if (this.status !== 'ready' || this.busy || !this.handle) return;
     this.pause();
+    const generation = this.generation;
     await this.run(async (handle) => {
       await handle.reset();
+      if (generation !== this.generation) return;
       this.steps = [];
       this.stop = null;
     });
@@ -270,7 +289,7 @@ export class LiveSession implements Steppable {
   }
 
   private async run(task: (handle: SessionHandle) => Promise<void>): Promise<void> {
-    this.busy = true;
+    this.tasks++;
     this.error = null;
     try {
       await task(this.handle as SessionHandle);
@@ -278,7 +297,7 @@ export class LiveSession implements Steppable {
       this.error = errorInfo(error);
       this.pause();
     } finally {
-      this.busy = false;
+      this.tasks--;
     }
   }
 }

@@ -22,6 +22,8 @@ export interface Steppable {
   readonly stop: SessionStop | null;
   /** Prompt tokens cut because the prompt was longer than the context. */
   readonly cutTokens: number;
+  /** The characters of the prompt those tokens held. */
+  readonly cutCharacters: number;
   start(): Promise<void>;
   release(): Promise<void>;
   retry(): Promise<void>;

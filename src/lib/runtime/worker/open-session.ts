@@ -32,15 +32,31 @@ export function generationRoom(contextLength: number): number {
   return Math.max(1, Math.min(64, Math.floor(contextLength / 4)));
 }
 
-function tokenizePrompt(spec: SessionSpec, model: LoadedRegistryModel, contextLength: number): { ids: number[]; cut: number } {
+/**
+ * Replaces each lone (unpaired) surrogate by U+FFFD. Text typed or pasted can hold one (a cut in
+ * the middle of an emoji); the tokenizer's UTF-8 encoding would read it as U+FFFD anyway, and
+ * doing it here makes that a rule of ours rather than of the tokenizer.
+ */
+export function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+interface TokenizedPrompt {
+  ids: number[];
+  cut: number;
+  cutCharacters: number;
+}
+
+function tokenizePrompt(spec: SessionSpec, model: LoadedRegistryModel, contextLength: number): TokenizedPrompt {
   if (typeof spec.prompt !== 'string' || spec.prompt.trim().length === 0) {
     throw invalid('The prompt is empty.', 'Type some text for the model to continue.');
   }
-  const ids = model.encode(spec.prompt);
+  const ids = model.encode(wellFormed(spec.prompt));
   if (ids.length === 0) throw invalid('The prompt gave no tokens.', 'Type some text for the model to continue.');
   const keep = contextLength - generationRoom(contextLength);
   const cut = Math.max(0, ids.length - keep);
-  return { ids: ids.slice(cut), cut };
+  const cutCharacters = cut > 0 ? model.decode(ids.slice(0, cut)).length : 0;
+  return { ids: ids.slice(cut), cut, cutCharacters };
 }
 
 function requireSameTokenizer(a: LoadedRegistryModel, b: LoadedRegistryModel): void {
@@ -69,7 +85,7 @@ export function openSession(spec: SessionSpec, lookup: (id: string) => LoadedReg
     }
     throw error;
   }
-  return { session, models: ids, opened: { promptIds: prompt.ids, cutTokens: prompt.cut, contextLength } };
+  return { session, models: ids, opened: { promptIds: prompt.ids, cutTokens: prompt.cut, cutCharacters: prompt.cutCharacters, contextLength } };
 }
 
 type Common = { promptIds: number[]; topN?: number; stopAtEos?: boolean; decode: (ids: readonly number[]) => string };
