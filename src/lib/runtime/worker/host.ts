@@ -6,8 +6,12 @@
  * steps a model on another, so a long download does not hold up stepping a model already loaded.
  * A cancel is handled at once: a queued request is dropped, a download aborted, a step that was
  * running is undone when it finishes, and a run stops before its next step.
+ *
+ * If the GPU device of its WebGPU models is lost, the host says so once (a `device-lost`
+ * message) and refuses every later request: onnxruntime does not recover in the same worker, so
+ * the page replaces it.
  */
-import { cancelledError, type RuntimeErrorInfo } from '../errors';
+import { cancelledError, deviceLostError, type RuntimeErrorInfo } from '../errors';
 import type { LoadProgress, RequestMessage, ResponseMessage, Requests, StepMessage } from '../protocol';
 import { findModel, type ModelEntry } from '../registry';
 import { RequestFailed } from './failures';
@@ -51,6 +55,7 @@ export class WorkerHost {
   private readonly active = new Map<number, Active>();
   private readonly loadLane = new Lane();
   private readonly computeLane = new Lane();
+  private gpuLost: string | null = null;
 
   constructor(
     private readonly post: PostResponse,
@@ -63,6 +68,10 @@ export class WorkerHost {
       const target = this.active.get(message.target);
       target?.controller.abort();
       this.reply(message.id, { cancelled: target !== undefined });
+      return;
+    }
+    if (this.gpuLost !== null) {
+      this.post({ id: message.id, type: 'error', error: deviceLostError(this.gpuLost) });
       return;
     }
     const active: Active = { controller: new AbortController() };
@@ -103,6 +112,10 @@ export class WorkerHost {
       runTo: (m, a) => this.runTo(m, a),
       dispose: async (m) => this.dispose(m),
       measure: (m, a) => measureForward(this.model(m.model).loaded, m.contextTokens, m.repeats, a.controller.signal),
+      stats: async () => ({
+        models: [...this.models].map(([model, slot]) => ({ model, references: slot.references, device: slot.loaded.device.device })),
+        sessions: this.sessions.size,
+      }),
     };
     const handler = handlers[message.type] as Handler<typeof message.type> | undefined;
     if (!handler) throw this.invalid(`Unknown request type ${String((message as { type: unknown }).type)}.`);
@@ -130,6 +143,8 @@ export class WorkerHost {
     const post = (progress: LoadProgress): void => this.post({ id: message.id, type: 'progress', progress });
     const loaded = await loadRegistryModel(entry, preference, this.config, {
       signal: active.controller.signal,
+      stallTimeoutMs: message.stallTimeoutMs,
+      onGpuLost: (reason) => this.onGpuLost(reason),
       onProgress: (progress) => {
         const now = performance.now();
         const finished = progress.files.length > 0 && progress.files.every((file) => file.done);
@@ -141,6 +156,15 @@ export class WorkerHost {
     });
     this.models.set(entry.id, { loaded, references: 1 });
     return this.loadResult(loaded, false);
+  }
+
+  /** The device under the WebGPU models went away: tell the page once, then refuse everything. */
+  private onGpuLost(reason: string): void {
+    // onnxruntime may let its device go once no WebGPU model is left: nothing is lost then.
+    if (this.gpuLost !== null || ![...this.models.values()].some((slot) => slot.loaded.device.device === 'webgpu')) return;
+    this.gpuLost = reason;
+    for (const active of this.active.values()) active.controller.abort();
+    this.post({ id: 0, type: 'device-lost', reason });
   }
 
   private loadResult(loaded: LoadedRegistryModel, shared: boolean): Requests['load']['result'] {
