@@ -24,6 +24,8 @@ export interface Steppable {
   readonly cutTokens: number;
   start(): Promise<void>;
   release(): Promise<void>;
+  /** Stops a load in progress (status becomes 'error' with a 'cancelled' error; retry loads again). */
+  cancel(): void;
   retry(): Promise<void>;
   step(): Promise<void>;
   back(): Promise<void>;
