@@ -226,7 +226,7 @@ export type ResponseMessage =
   | { id: number; type: 'progress'; progress: LoadProgress }
   /**
    * Sent once, unasked (id 0), when the GPU device the worker's models ran on is lost: the
-   * worker is then unusable (onnxruntime's state goes with the device) and is closed by the page.
+   * worker's models and sessions are gone with it, and the page replaces the worker.
    */
   | { id: 0; type: 'device-lost'; reason: string }
   | { id: number; type: 'trace'; step: StepMessage }

@@ -3,10 +3,9 @@
  * browser that has it), an adapter, and a device created on it; WASM runs everywhere in a
  * browser; Node runs on onnxruntime-node's CPU backend.
  *
- * The device is tried here, before onnxruntime sees WebGPU: when onnxruntime-web's own
- * requestDevice fails, its WebAssembly instance is left broken and every later model in the
- * worker fails to load, WASM ones included (seen with onnxruntime-web 1.31), so a failure there
- * could not fall back to WASM.
+ * The device is tried here, before onnxruntime sees WebGPU: onnxruntime-web (1.31) does not
+ * come back from a requestDevice that fails inside it (seen here: its load failed with a bare
+ * number for an error, or never settled), so a failure there could not fall back to WASM.
  */
 import type { DeviceChoice, DevicePreference } from '../protocol';
 

@@ -1,9 +1,10 @@
 /**
  * Notices when the GPU device onnxruntime-web runs WebGPU models on is lost (a driver reset, the
  * GPU removed or reclaimed by the browser). onnxruntime keeps its device in env.webgpu.device
- * once a WebGPU session exists; its `lost` promise settles when the device goes. After that the
- * models on it fail on every run, and onnxruntime's WebAssembly state with them (seen: a model
- * loaded afterwards on WASM in the same worker failed too), so the worker must be replaced.
+ * once a WebGPU session exists; its `lost` promise settles when the device goes. After that
+ * every run of the models on it fails, and the worker is replaced rather than trusted again:
+ * onnxruntime's WebGPU state after a loss is not something to build on, and a fresh worker also
+ * frees what the old one held.
  */
 import { env } from '@huggingface/transformers';
 

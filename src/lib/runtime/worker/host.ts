@@ -8,8 +8,7 @@
  * running is undone when it finishes, and a run stops before its next step.
  *
  * If the GPU device of its WebGPU models is lost, the host says so once (a `device-lost`
- * message) and refuses every later request: onnxruntime does not recover in the same worker, so
- * the page replaces it.
+ * message) and refuses every later request; the page replaces the worker (see gpu-loss.ts).
  */
 import { cancelledError, deviceLostError, type RuntimeErrorInfo } from '../errors';
 import type { LoadProgress, RequestMessage, ResponseMessage, Requests, StepMessage } from '../protocol';
