@@ -165,10 +165,10 @@ export class LiveSession implements Steppable {
     this.loadController?.abort();
   }
 
-  /** Retry after a failed or cancelled load. */
+  /** Retry after a failed or cancelled load: as start, replaying the example still on show. */
   async retry(): Promise<void> {
     if (this.status !== 'error') return;
-    if (await this.loadModels()) await this.reopen(0);
+    if (await this.loadModels()) await this.reopen(this.precomputedShown ? this.steps.length : 0);
   }
 
   /** New parameters: a new session (with new models if it names others), replayed to the same number of steps. */
