@@ -19,6 +19,9 @@ import { loadRegistryModel, type LoadedRegistryModel, type LoaderConfig } from '
 import { measureForward } from './measure';
 import { openSession, type AnySession } from './open-session';
 
+/** How long a failed run on WebGPU waits for a device loss to show before it is reported as is. */
+const GPU_LOSS_GRACE_MS = 250;
+
 /** Sends one message to the client (self.postMessage in the worker, a port in tests). */
 export type PostResponse = (message: ResponseMessage) => void;
 
@@ -83,7 +86,7 @@ export class WorkerHost {
       })
       .then(
         (value) => this.reply(message.id, value),
-        (error: unknown) => this.post({ id: message.id, type: 'error', error: this.describe(error) }),
+        (error: unknown) => this.replyError(message.id, error),
       )
       .finally(() => this.active.delete(message.id));
   }
@@ -275,6 +278,17 @@ export class WorkerHost {
     }
     const message = error instanceof Error ? error.message : String(error);
     return { kind: 'internal', message: `The model worker failed: ${message}`, action: 'Reset the widget or reload the page.' };
+  }
+
+  /**
+   * A model run that fails while WebGPU models are loaded may have failed because the device was
+   * just lost: give the loss a moment to be noticed, so the caller hears 'device-lost' (and
+   * recovers) rather than a raw onnxruntime error.
+   */
+  private async replyError(id: number, error: unknown): Promise<void> {
+    const mayBeGpuLoss = !(error instanceof RequestFailed) && [...this.models.values()].some((slot) => slot.loaded.device.device === 'webgpu');
+    if (mayBeGpuLoss && this.gpuLost === null) await new Promise((resolve) => setTimeout(resolve, GPU_LOSS_GRACE_MS));
+    this.post({ id, type: 'error', error: this.gpuLost !== null ? deviceLostError(this.gpuLost) : this.describe(error) });
   }
 
   private reply(id: number, value: unknown): void {
