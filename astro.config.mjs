@@ -6,6 +6,7 @@ import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
 import onnxruntimeWasm from './integrations/onnxruntime-wasm.mjs';
 import rehypeFocusableFormulas from './integrations/rehype-focusable-formulas.mjs';
+import { transformersSessionChains, transformersSessionChainsEsbuild } from './integrations/transformers-session-chains.mjs';
 
 /**
  * SITE_URL and BASE_PATH let the same source deploy at a domain root or under a sub-path
@@ -33,9 +34,13 @@ export default defineConfig({
   },
   vite: {
     // The inference worker is a module worker (`new Worker(new URL(...), { type: 'module' })`).
-    worker: { format: 'es' },
+    // transformersSessionChains: one failed model load must not fail every later one (see the file).
+    worker: { format: 'es', plugins: () => [transformersSessionChains()] },
     // Found late (inside the worker), it would make the dev server reload the page mid-load.
-    optimizeDeps: { include: ['@huggingface/transformers'] },
+    optimizeDeps: {
+      include: ['@huggingface/transformers'],
+      esbuildOptions: { plugins: [transformersSessionChainsEsbuild()] },
+    },
     build: {
       // Same reason for scripts: never inline them as data URLs.
       assetsInlineLimit: 0,

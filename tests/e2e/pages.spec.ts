@@ -16,6 +16,7 @@ const pages = [
   { path: '/', heading: 'How a language model picks its next token' },
   ...chapters,
   { path: '/dev/runtime/', heading: 'Runtime development page' },
+  { path: '/dev/endurance/', heading: 'Endurance development page' },
 ];
 
 test('every chapter is checked', () => {

@@ -45,7 +45,7 @@ afterEach(() => {
   server.faults.clear();
 });
 
-function connect(hubHost = `${server.origin}/`): RuntimePair {
+function connect(hubHost = `${server.origin}/`, stallTimeoutMs?: number): RuntimePair {
   // A fresh download folder per test: nothing one test fetched can serve another.
   const cacheDir = mkdtempSync(join(tmpdir(), 'runtime-loading-'));
   cacheDirs.push(cacheDir);
@@ -56,6 +56,7 @@ function connect(hubHost = `${server.origin}/`): RuntimePair {
     useBrowserCache: false,
     extraModels: HUB_MODELS,
     progressIntervalMs: 0,
+    stallTimeoutMs,
   });
   return runtime;
 }
@@ -186,6 +187,47 @@ describe('load failures end in typed errors that say what to do', () => {
     server.faults.clear();
     const retried = await pair.client.load('hub-drop');
     expect(retried.model.numLayers).toBe(8);
+  });
+
+  it('a truncated .onnx (a clean response of half the file): corrupt', async () => {
+    // The retry is checked in the browser (tests/e2e/load-failures.spec.ts), where the damaged
+    // copy is removed from the Cache API; Node's file cache (tests only) keeps it.
+    server.faults.set('/models/amateur/onnx/model.onnx', { kind: 'truncate' });
+    const error = await loadError(connect(), 'amateur');
+    expect(error.kind).toBe('corrupt');
+    expect(error.message).toMatch(/^A file of Bundled amateur .* arrived damaged/);
+  });
+
+  it('a download whose body stops arriving: timeout after the stall timeout, naming the file, and a retry then works', async () => {
+    const pair = connect(undefined, 300);
+    server.faults.set('/models/expert/onnx/model.onnx', { kind: 'stall' });
+    const error = await loadError(pair, 'expert');
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toBe(
+      'The download of onnx/model.onnx of Bundled expert (8 layers × 192) stopped arriving: no data came for 0.3 s, so the connection looks stalled.',
+    );
+    expect(error.url).toBe(`${server.origin}/models/expert/onnx/model.onnx`);
+    expect(error.action).toMatch(/retry/);
+    server.faults.clear();
+    expect((await pair.client.load('expert')).model.numLayers).toBe(8);
+  });
+
+  it('a server that never answers: timeout, and the per-load stall timeout overrides the configured one', async () => {
+    const pair = connect(undefined, 60_000);
+    server.faults.set('/models/amateur/tokenizer.json', { kind: 'hang' });
+    const error = await pair.client.load('amateur', { stallTimeoutMs: 300 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isRuntimeError(error, 'timeout')).toBe(true);
+    expect((error as RuntimeError).message).toMatch(/^The download of tokenizer\.json of Bundled amateur .* never started arriving: no data came for 0\.3 s/);
+  });
+
+  it('a slow download that keeps sending is not a stall', async () => {
+    // Every chunk of the file arrives within the timeout, however long the whole takes.
+    const pair = connect(undefined, 2_000);
+    const result = await pair.client.load('expert-early');
+    expect(result.model.numLayers).toBe(8);
   });
 
   it('an unreachable host: unreachable', async () => {

@@ -5,7 +5,7 @@
  * 'cancelled' RuntimeError and the worker is told, so that it stops downloading, or undoes a step
  * that was running, instead of leaving half a result behind.
  */
-import { cancelledError, RuntimeError, type RuntimeErrorInfo } from './errors';
+import { cancelledError, deviceLostError, RuntimeError, type RuntimeErrorInfo } from './errors';
 import type {
   DevicePreference,
   ForwardTimings,
@@ -20,6 +20,7 @@ import type {
   SessionSpec,
   StepMessage,
   StepReply,
+  WorkerStats,
 } from './protocol';
 
 interface Pending {
@@ -36,6 +37,22 @@ export interface CallOptions {
 export interface LoadOptions extends CallOptions {
   device?: DevicePreference;
   onProgress?: (progress: LoadProgress) => void;
+  /** Milliseconds a download may go without data before the load fails (the client's default if unset). */
+  stallTimeoutMs?: number;
+}
+
+export interface ClientOptions {
+  /** Stops the worker (Worker.terminate in the browser). */
+  terminate?: () => void;
+  /** Called once when the worker reports that its GPU device was lost; every call then fails. */
+  onDeviceLost?: (reason: string) => void;
+  /**
+   * Why WebGPU must not be used (the device was lost earlier on this page): Auto then loads on
+   * WASM and says why, and WebGPU is refused.
+   */
+  avoidWebGpu?: string;
+  /** The stall timeout of every load that does not give its own. */
+  stallTimeoutMs?: number;
 }
 
 export interface RunToOptions extends CallOptions {
@@ -53,6 +70,7 @@ const WHAT: Record<RequestType, string> = {
   dispose: 'Releasing',
   cancel: 'Cancelling',
   measure: 'The measurement',
+  stats: 'Reading the worker statistics',
 };
 
 export class RuntimeClient {
@@ -64,13 +82,38 @@ export class RuntimeClient {
 
   constructor(
     private readonly endpoint: MessageEndpoint,
-    private readonly terminate: () => void = () => {},
+    private readonly options: ClientOptions = {},
   ) {
     endpoint.addEventListener('message', this.onMessage);
   }
 
-  load(model: string, options: LoadOptions = {}): Promise<LoadResult> {
-    return this.request('load', { model, device: options.device ?? 'auto' }, options, { onProgress: options.onProgress });
+  /** True once the worker is closed, crashed or lost its device: every call then fails. */
+  get closed(): boolean {
+    return this.closedWith !== null;
+  }
+
+  async load(model: string, options: LoadOptions = {}): Promise<LoadResult> {
+    const preference = options.device ?? 'auto';
+    const avoid = this.options.avoidWebGpu;
+    if (avoid !== undefined && preference === 'webgpu') {
+      throw new RuntimeError({
+        kind: 'device',
+        message: `WebGPU stopped working earlier on this page (${avoid}).`,
+        action: 'Choose WASM (or Auto), or reload the page to try WebGPU again.',
+      });
+    }
+    const stallTimeoutMs = options.stallTimeoutMs ?? this.options.stallTimeoutMs;
+    const params = { model, device: avoid !== undefined ? ('wasm' as const) : preference, ...(stallTimeoutMs === undefined ? {} : { stallTimeoutMs }) };
+    const result = await this.request('load', params, options, { onProgress: options.onProgress });
+    if (avoid !== undefined && result.device.device === 'wasm') {
+      return { ...result, device: { device: 'wasm', reason: `WebGPU stopped working on this page (${avoid}); running on WASM instead.` } };
+    }
+    return result;
+  }
+
+  /** What the worker holds now: loaded models with their references, and open sessions. */
+  stats(options: CallOptions = {}): Promise<WorkerStats> {
+    return this.request('stats', {}, options);
   }
 
   /** The text of every token id of a model's vocabulary, index = id. */
@@ -98,7 +141,7 @@ export class RuntimeClient {
   close(): void {
     this.fail({ kind: 'cancelled', message: 'The model worker was closed.', action: 'Reload the page to start it again.' });
     this.endpoint.removeEventListener('message', this.onMessage);
-    this.terminate();
+    this.options.terminate?.();
   }
 
   /** Rejects every pending call (e.g. when the worker crashed) and refuses new ones. */
@@ -144,6 +187,12 @@ export class RuntimeClient {
   }
 
   private receive(message: ResponseMessage): void {
+    if (message.type === 'device-lost') {
+      this.fail(deviceLostError(message.reason));
+      this.endpoint.removeEventListener('message', this.onMessage);
+      this.options.onDeviceLost?.(message.reason);
+      return;
+    }
     const pending = this.pending.get(message.id);
     if (!pending) return;
     switch (message.type) {

@@ -11,6 +11,8 @@ export type RuntimeErrorKind =
   | 'http'
   /** The host could not be reached at all (offline, DNS, refused connection, CORS). */
   | 'unreachable'
+  /** A download stopped sending data for longer than the stall timeout. */
+  | 'timeout'
   /** A file arrived but is not what it should be (truncated or corrupt ONNX, invalid JSON). */
   | 'corrupt'
   /** The request was cancelled by the caller. */
@@ -19,6 +21,11 @@ export type RuntimeErrorKind =
   | 'unsupported'
   /** The device (WebGPU) was asked for and could not be used. */
   | 'device'
+  /**
+   * The GPU device was lost while models ran on it (driver reset, GPU removed, browser reclaimed
+   * it): every model and session of that worker is gone; loading again runs them on WASM.
+   */
+  | 'device-lost'
   /** Bad parameters or prompt: the caller can fix the request. */
   | 'invalid-request'
   /** A session or model id that does not exist (disposed, never opened). */
@@ -65,4 +72,12 @@ export function isRuntimeError(error: unknown, kind?: RuntimeErrorKind): error i
 
 export function cancelledError(what: string): RuntimeErrorInfo {
   return { kind: 'cancelled', message: `${what} was cancelled.`, action: 'Start it again when you want it.' };
+}
+
+export function deviceLostError(reason: string): RuntimeErrorInfo {
+  return {
+    kind: 'device-lost',
+    message: `WebGPU stopped working (the graphics device was lost: ${reason}), and the models that ran on it went with it.`,
+    action: 'Load them again: they will run on WASM (reloading the page tries WebGPU again).',
+  };
 }

@@ -2,7 +2,8 @@
  * The messages between the page (client.ts) and the model worker (worker.ts). Every request
  * carries an id; the worker answers it with exactly one `result` or `error`, and before that with
  * any number of `progress` (load) or `trace` (runTo) messages for the same id. `cancel` names the
- * id of the request to cancel and is answered like any other request.
+ * id of the request to cancel and is answered like any other request. The one message the worker
+ * sends unasked is `device-lost`.
  *
  * Everything here must survive structured clone: plain data, no classes, no functions.
  */
@@ -192,9 +193,23 @@ export interface RunToResult {
   stop: SessionStop | null;
 }
 
+/** What the worker holds: for tests and the development page (leaks show up here). */
+export interface WorkerStats {
+  models: { model: string; references: number; device: Device }[];
+  sessions: number;
+}
+
 /** Each request type: its parameters and the value its `result` carries. */
 export interface Requests {
-  load: { params: { model: string; device?: DevicePreference }; result: LoadResult };
+  load: {
+    params: {
+      model: string;
+      device?: DevicePreference;
+      /** Milliseconds a download may go without receiving data before it fails as stalled. */
+      stallTimeoutMs?: number;
+    };
+    result: LoadResult;
+  };
   vocabulary: { params: { model: string }; result: string[] };
   open: { params: { session: string; spec: SessionSpec }; result: OpenResult };
   step: { params: { session: string }; result: StepReply };
@@ -204,6 +219,7 @@ export interface Requests {
   dispose: { params: { session?: string; model?: string }; result: { released: boolean } };
   cancel: { params: { target: number }; result: { cancelled: boolean } };
   measure: { params: { model: string; contextTokens: number; repeats: number }; result: ForwardTimings };
+  stats: { params: Record<string, never>; result: WorkerStats };
 }
 
 export type RequestType = keyof Requests;
@@ -214,6 +230,11 @@ export type RequestMessage = {
 
 export type ResponseMessage =
   | { id: number; type: 'progress'; progress: LoadProgress }
+  /**
+   * Sent once, unasked (id 0), when the GPU device the worker's models ran on is lost: the
+   * worker's models and sessions are gone with it, and the page replaces the worker.
+   */
+  | { id: 0; type: 'device-lost'; reason: string }
   | { id: number; type: 'trace'; step: StepMessage }
   | { id: number; type: 'result'; value: unknown }
   | { id: number; type: 'error'; error: RuntimeErrorInfo };

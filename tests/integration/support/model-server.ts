@@ -4,7 +4,7 @@
  * (/<owner>/<repo>/resolve/<revision>/<file>, repo = a bundled folder), so the runtime's download
  * path runs against real HTTP without the internet. Named faults make it fail on purpose.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, normalize } from 'node:path';
@@ -18,6 +18,10 @@ export type Fault =
   | { kind: 'corrupt' }
   /** Sends the headers and a first chunk, then nothing until the client goes away. */
   | { kind: 'stall' }
+  /** Sends nothing at all, not even headers, until the client goes away. */
+  | { kind: 'hang' }
+  /** A clean response of the first half of the file (its length says half): a truncated copy. */
+  | { kind: 'truncate' }
   /** Announces the full length, sends half, then closes the connection. */
   | { kind: 'drop' };
 
@@ -56,6 +60,13 @@ function applyFault(fault: Fault, file: string | null, response: ServerResponse)
       response.writeHead(200, { 'content-length': String(size), 'content-type': 'application/octet-stream' });
       response.write(Buffer.alloc(Math.min(size, 4096)));
       return;
+    case 'hang':
+      return;
+    case 'truncate': {
+      const half = file ? readFileSync(file).subarray(0, Math.floor(size / 2)) : Buffer.alloc(512);
+      response.writeHead(200, { 'content-length': String(half.length), 'content-type': 'application/octet-stream' }).end(half);
+      return;
+    }
     case 'drop':
       response.writeHead(200, { 'content-length': String(size), 'content-type': 'application/octet-stream' });
       response.write(Buffer.alloc(Math.floor(size / 2)), () => response.socket?.destroy());

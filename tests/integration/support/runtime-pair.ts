@@ -18,9 +18,11 @@ export function connectRuntime(config: HostConfig): RuntimePair {
   channel.port2.addEventListener('message', (event) => host.receive((event as MessageEvent<RequestMessage>).data));
   channel.port2.start();
   channel.port1.start();
-  const client = new RuntimeClient(channel.port1, () => {
-    channel.port1.close();
-    channel.port2.close();
+  const client = new RuntimeClient(channel.port1, {
+    terminate: () => {
+      channel.port1.close();
+      channel.port2.close();
+    },
   });
   return { client, host, close: () => client.close() };
 }

@@ -59,6 +59,7 @@ export class GenerationRace implements Steppable {
   private generation = 0;
   /** The running Play loop, awaited before sessions are replaced. */
   private playLoop: Promise<void> = Promise.resolve();
+  private loadController: AbortController | null = null;
 
   constructor(
     specs: Record<MethodKey, SessionSpec>,
@@ -110,6 +111,7 @@ export class GenerationRace implements Steppable {
     this.status = 'loading';
     this.error = null;
     this.client = browserRuntime();
+    this.progress = null;
     try {
       await this.loadModels();
       this.vocabulary = await this.client.vocabulary(this.loadedModels[0]);
@@ -127,6 +129,11 @@ export class GenerationRace implements Steppable {
     await this.release();
     this.status = 'waiting';
     await this.start();
+  }
+
+  /** Stops a load in progress: its download is aborted, and Retry starts it again. */
+  cancel(): void {
+    this.loadController?.abort();
   }
 
   /** New parameters: new sessions, played to the full length. */
@@ -165,16 +172,23 @@ export class GenerationRace implements Steppable {
     const client = this.client!;
     const models = [...new Set(this.keys.flatMap((k) => modelsOf(this.specs[k])))];
     const perModel = new Map<string, LoadProgress>();
-    for (const model of models) {
-      if (this.loadedModels.includes(model)) continue;
-      const loaded = await client.load(model, {
-        onProgress: (p) => {
-          perModel.set(model, p);
-          this.progress = combine(perModel, models);
-        },
-      });
-      this.loadedModels.push(model);
-      this.device = loaded.device;
+    const controller = new AbortController();
+    this.loadController = controller;
+    try {
+      for (const model of models) {
+        if (this.loadedModels.includes(model)) continue;
+        const loaded = await client.load(model, {
+          signal: controller.signal,
+          onProgress: (p) => {
+            perModel.set(model, p);
+            this.progress = combine(perModel, models);
+          },
+        });
+        this.loadedModels.push(model);
+        this.device = loaded.device;
+      }
+    } finally {
+      if (this.loadController === controller) this.loadController = null;
     }
     for (const model of this.loadedModels.filter((m) => !models.includes(m))) {
       this.loadedModels.splice(this.loadedModels.indexOf(model), 1);
@@ -249,6 +263,7 @@ export class GenerationRace implements Steppable {
 
   async release(): Promise<void> {
     this.pause();
+    this.cancel();
     const client = this.client;
     const handles = [...this.handles.values()];
     this.handles.clear();
@@ -317,6 +332,8 @@ export class GenerationRace implements Steppable {
     } catch (error) {
       this.error = errorInfo(error);
       this.pause();
+      // The worker went with its GPU device: only loading again (on WASM) helps, which Retry does.
+      if (isRuntimeError(error, 'device-lost')) this.status = 'error';
     } finally {
       this.tasks--;
     }

@@ -47,6 +47,11 @@ export class PairedSession extends LiveSession {
     await Promise.all([super.start(), this.partner.start()]);
   }
 
+  override cancel(): void {
+    super.cancel();
+    this.partner.cancel();
+  }
+
   override async retry(): Promise<void> {
     await Promise.all([super.retry(), this.partner.retry()]);
   }

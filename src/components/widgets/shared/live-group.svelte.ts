@@ -12,6 +12,8 @@ const PLAY_INTERVAL_MS = 350;
 export class LiveGroup implements Steppable {
   playing = $state(false);
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Set by cancel: the members not loaded yet are not started until a retry. */
+  private cancelled = false;
 
   constructor(readonly members: readonly LiveSession[]) {}
 
@@ -65,8 +67,17 @@ export class LiveGroup implements Steppable {
   }
 
   async start(): Promise<void> {
-    for (const member of this.members) await member.start();
+    this.cancelled = false;
+    for (const member of this.members) {
+      if (this.cancelled) return;
+      await member.start();
+    }
     await this.alignSteps();
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    for (const member of this.members) member.cancel();
   }
 
   /** New specs, one per member (in order); members that end up at different steps restart together. */
@@ -83,11 +94,19 @@ export class LiveGroup implements Steppable {
 
   async release(): Promise<void> {
     this.pause();
+    this.cancel();
     for (const member of this.members) await member.release();
   }
 
+  /** Loads again what failed or was cancelled, and starts the members a cancel kept waiting. */
   async retry(): Promise<void> {
-    for (const member of this.members) if (member.status === 'error') await member.retry();
+    this.cancelled = false;
+    for (const member of this.members) {
+      if (this.cancelled) return;
+      if (member.status === 'error') await member.retry();
+      else if (member.status === 'waiting') await member.start();
+    }
+    await this.alignSteps();
   }
 
   async step(): Promise<void> {

@@ -5,6 +5,9 @@
  * A widget shows its precomputed example at once; when the models are ready the same example is
  * stepped live and replaces it. Changing a parameter opens a new session and replays it to the
  * same number of steps, so the view follows the sliders.
+ *
+ * A load can be cancelled (Retry loads again). If the worker loses its GPU device, the widget
+ * loads its models again in the page's next worker, on WASM, and replays its steps there.
  */
 import { browserRuntime } from '../../../lib/runtime/browser-runtime';
 import type { RuntimeClient, SessionHandle } from '../../../lib/runtime/client';
@@ -28,6 +31,11 @@ export type { LiveStatus } from './steppable';
 
 /** Milliseconds between steps while playing. */
 const PLAY_INTERVAL_MS = 350;
+
+export interface LiveSessionOptions {
+  /** Milliseconds between steps while playing (default 350). */
+  playIntervalMs?: number;
+}
 
 function sameSpec(a: SessionSpec, b: SessionSpec): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -62,13 +70,17 @@ export class LiveSession implements Steppable {
    * the last one runs, and the widget must stay busy (no Step) until every one has finished.
    */
   private tasks = $state(0);
+  private loadController: AbortController | null = null;
+  private readonly playIntervalMs: number;
 
   constructor(
     spec: SessionSpec,
     private readonly precomputed: PrecomputedExample | null = null,
     private readonly devicePreference: DevicePreference = 'auto',
+    options: LiveSessionOptions = {},
   ) {
     this.spec = spec;
+    this.playIntervalMs = options.playIntervalMs ?? PLAY_INTERVAL_MS;
     this.showPrecomputedIfMatching();
   }
 
@@ -102,8 +114,20 @@ export class LiveSession implements Steppable {
   /** Loads the models (once) and opens the session; called when the widget scrolls into view. */
   async start(): Promise<void> {
     if (this.status === 'loading' || this.status === 'ready') return;
-    this.client = browserRuntime();
     if (await this.loadModels()) await this.reopen(this.precomputedShown ? this.steps.length : 0);
+  }
+
+  /**
+   * The page's worker. One that was closed (it lost its GPU device, or crashed) took this
+   * widget's models and session with it: forget them, and use the page's next worker.
+   */
+  private currentClient(): RuntimeClient {
+    if (this.client?.closed) {
+      this.loadedModels = [];
+      this.handle = null;
+    }
+    this.client = browserRuntime();
+    return this.client;
   }
 
   /**
@@ -111,11 +135,14 @@ export class LiveSession implements Steppable {
    * releases the ones no longer used, so switching models frees their memory.
    */
   private async loadModels(): Promise<boolean> {
-    const client = this.client!;
+    const client = this.currentClient();
     const wanted = [...new Set(modelsOf(this.spec))];
     this.status = 'loading';
     this.error = null;
+    this.progress = null;
     const perModel = new Map<string, LoadProgress>();
+    const controller = new AbortController();
+    this.loadController = controller;
     try {
       for (const model of this.loadedModels.filter((m) => !wanted.includes(m))) {
         this.loadedModels.splice(this.loadedModels.indexOf(model), 1);
@@ -124,6 +151,7 @@ export class LiveSession implements Steppable {
       for (const model of wanted.filter((m) => !this.loadedModels.includes(m))) {
         const loaded = await client.load(model, {
           device: this.devicePreference,
+          signal: controller.signal,
           onProgress: (p) => {
             perModel.set(model, p);
             this.progress = combine(perModel, wanted);
@@ -132,21 +160,27 @@ export class LiveSession implements Steppable {
         this.loadedModels.push(model);
         this.device = loaded.device;
       }
-      this.vocabulary = await client.vocabulary(wanted[0]);
+      this.vocabulary = await client.vocabulary(wanted[0], { signal: controller.signal });
       this.status = 'ready';
       return true;
     } catch (error) {
       this.status = 'error';
       this.error = errorInfo(error);
       return false;
+    } finally {
+      if (this.loadController === controller) this.loadController = null;
     }
   }
 
-  /** Retry after a failed load. */
+  /** Stops a load in progress: its download is aborted, and Retry starts it again. */
+  cancel(): void {
+    this.loadController?.abort();
+  }
+
+  /** Retry after a failed or cancelled load: as start, replaying the example still on show. */
   async retry(): Promise<void> {
     if (this.status !== 'error') return;
-    this.client ??= browserRuntime();
-    if (await this.loadModels()) await this.reopen(0);
+    if (await this.loadModels()) await this.reopen(this.precomputedShown ? this.steps.length : 0);
   }
 
   /** New parameters: a new session (with new models if it names others), replayed to the same number of steps. */
@@ -217,7 +251,7 @@ export class LiveSession implements Steppable {
     const tick = async (): Promise<void> => {
       if (!this.playing) return;
       await this.step();
-      if (this.playing && this.canStep) this.playTimer = setTimeout(() => void tick(), PLAY_INTERVAL_MS);
+      if (this.playing && this.canStep) this.playTimer = setTimeout(() => void tick(), this.playIntervalMs);
       else this.playing = false;
     };
     void tick();
@@ -237,6 +271,7 @@ export class LiveSession implements Steppable {
   /** Closes the session and releases this widget's references to its models. */
   async release(): Promise<void> {
     this.pause();
+    this.cancel();
     const client = this.client;
     const handle = this.handle;
     this.handle = null;
@@ -291,14 +326,27 @@ export class LiveSession implements Steppable {
   private async run(task: (handle: SessionHandle) => Promise<void>): Promise<void> {
     this.tasks++;
     this.error = null;
+    let deviceLost = false;
     try {
       await task(this.handle as SessionHandle);
     } catch (error) {
-      this.error = errorInfo(error);
       this.pause();
+      deviceLost = isRuntimeError(error, 'device-lost');
+      if (!deviceLost) this.error = errorInfo(error);
     } finally {
       this.tasks--;
     }
+    if (deviceLost) await this.recoverOnWasm();
+  }
+
+  /**
+   * The GPU device went, and the worker with it: load the models again in the page's next
+   * worker (which runs on WASM, and its device reason says why) and replay the steps shown.
+   */
+  private async recoverOnWasm(): Promise<void> {
+    const keep = this.precomputedShown ? 0 : this.steps.length;
+    this.generation++;
+    if (await this.loadModels()) await this.reopen(keep);
   }
 }
 

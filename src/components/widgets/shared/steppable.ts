@@ -26,6 +26,8 @@ export interface Steppable {
   readonly cutCharacters: number;
   start(): Promise<void>;
   release(): Promise<void>;
+  /** Stops a load in progress (status becomes 'error' with a 'cancelled' error; retry loads again). */
+  cancel(): void;
   retry(): Promise<void>;
   step(): Promise<void>;
   back(): Promise<void>;

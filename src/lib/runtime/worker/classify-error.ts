@@ -5,7 +5,7 @@
 import type { RuntimeErrorInfo } from '../errors';
 import { cancelledError } from '../errors';
 import type { ModelEntry } from '../registry';
-import { NetworkFailure, type FetchWatch } from './fetch-watch';
+import { DownloadStalled, NetworkFailure, type FetchWatch } from './fetch-watch';
 
 const CORRUPT_PATTERNS = [
   /protobuf/i,
@@ -41,8 +41,26 @@ function retryAction(entry: ModelEntry): string {
     : 'Check that the model id exists on the Hub and has ONNX files, or choose another model.';
 }
 
+function seconds(ms: number): string {
+  return ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
 export function classifyLoadError(error: unknown, entry: ModelEntry, watch: FetchWatch, cancelled: boolean): RuntimeErrorInfo {
   const label = entry.label;
+  // A stall aborts its download, which can surface as an AbortError: check it before cancellation.
+  const stall = error instanceof DownloadStalled ? error : cancelled ? null : watch.stalled;
+  if (stall) {
+    const what = stall.received > 0 ? 'stopped arriving' : 'never started arriving';
+    return {
+      kind: 'timeout',
+      message: `The download of ${fileOf(stall.url, entry)} of ${label} ${what}: no data came for ${seconds(stall.timeoutMs)}, so the connection looks stalled.`,
+      action:
+        entry.source.kind === 'hub'
+          ? 'Check your internet connection and retry; the bundled models work offline.'
+          : 'Check your connection (or that the site is still being served) and retry.',
+      url: stall.url,
+    };
+  }
   if (cancelled || (error instanceof NetworkFailure && error.aborted) || (error instanceof Error && error.name === 'AbortError')) {
     return cancelledError(`Loading ${label}`);
   }

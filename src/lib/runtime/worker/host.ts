@@ -6,8 +6,11 @@
  * steps a model on another, so a long download does not hold up stepping a model already loaded.
  * A cancel is handled at once: a queued request is dropped, a download aborted, a step that was
  * running is undone when it finishes, and a run stops before its next step.
+ *
+ * If the GPU device of its WebGPU models is lost, the host says so once (a `device-lost`
+ * message) and refuses every later request; the page replaces the worker (see gpu-loss.ts).
  */
-import { cancelledError, type RuntimeErrorInfo } from '../errors';
+import { cancelledError, deviceLostError, type RuntimeErrorInfo } from '../errors';
 import type { LoadProgress, RequestMessage, ResponseMessage, Requests, StepMessage } from '../protocol';
 import { findModel, type ModelEntry } from '../registry';
 import { RequestFailed } from './failures';
@@ -15,6 +18,9 @@ import { Lane } from './lane';
 import { loadRegistryModel, type LoadedRegistryModel, type LoaderConfig } from './loader';
 import { measureForward } from './measure';
 import { openSession, type AnySession } from './open-session';
+
+/** How long a failed run on WebGPU waits for a device loss to show before it is reported as is. */
+const GPU_LOSS_GRACE_MS = 250;
 
 /** Sends one message to the client (self.postMessage in the worker, a port in tests). */
 export type PostResponse = (message: ResponseMessage) => void;
@@ -51,6 +57,7 @@ export class WorkerHost {
   private readonly active = new Map<number, Active>();
   private readonly loadLane = new Lane();
   private readonly computeLane = new Lane();
+  private gpuLost: string | null = null;
 
   constructor(
     private readonly post: PostResponse,
@@ -65,6 +72,10 @@ export class WorkerHost {
       this.reply(message.id, { cancelled: target !== undefined });
       return;
     }
+    if (this.gpuLost !== null) {
+      this.post({ id: message.id, type: 'error', error: deviceLostError(this.gpuLost) });
+      return;
+    }
     const active: Active = { controller: new AbortController() };
     this.active.set(message.id, active);
     const lane = message.type === 'load' ? this.loadLane : this.computeLane;
@@ -75,7 +86,7 @@ export class WorkerHost {
       })
       .then(
         (value) => this.reply(message.id, value),
-        (error: unknown) => this.post({ id: message.id, type: 'error', error: this.describe(error) }),
+        (error: unknown) => this.replyError(message.id, error),
       )
       .finally(() => this.active.delete(message.id));
   }
@@ -103,6 +114,10 @@ export class WorkerHost {
       runTo: (m, a) => this.runTo(m, a),
       dispose: async (m) => this.dispose(m),
       measure: (m, a) => measureForward(this.model(m.model).loaded, m.contextTokens, m.repeats, a.controller.signal),
+      stats: async () => ({
+        models: [...this.models].map(([model, slot]) => ({ model, references: slot.references, device: slot.loaded.device.device })),
+        sessions: this.sessions.size,
+      }),
     };
     const handler = handlers[message.type] as Handler<typeof message.type> | undefined;
     if (!handler) throw this.invalid(`Unknown request type ${String((message as { type: unknown }).type)}.`);
@@ -130,6 +145,8 @@ export class WorkerHost {
     const post = (progress: LoadProgress): void => this.post({ id: message.id, type: 'progress', progress });
     const loaded = await loadRegistryModel(entry, preference, this.config, {
       signal: active.controller.signal,
+      stallTimeoutMs: message.stallTimeoutMs,
+      onGpuLost: (reason) => this.onGpuLost(reason),
       onProgress: (progress) => {
         const now = performance.now();
         const finished = progress.files.length > 0 && progress.files.every((file) => file.done);
@@ -141,6 +158,15 @@ export class WorkerHost {
     });
     this.models.set(entry.id, { loaded, references: 1 });
     return this.loadResult(loaded, false);
+  }
+
+  /** The device under the WebGPU models went away: tell the page once, then refuse everything. */
+  private onGpuLost(reason: string): void {
+    // onnxruntime may let its device go once no WebGPU model is left: nothing is lost then.
+    if (this.gpuLost !== null || ![...this.models.values()].some((slot) => slot.loaded.device.device === 'webgpu')) return;
+    this.gpuLost = reason;
+    for (const active of this.active.values()) active.controller.abort();
+    this.post({ id: 0, type: 'device-lost', reason });
   }
 
   private loadResult(loaded: LoadedRegistryModel, shared: boolean): Requests['load']['result'] {
@@ -252,6 +278,17 @@ export class WorkerHost {
     }
     const message = error instanceof Error ? error.message : String(error);
     return { kind: 'internal', message: `The model worker failed: ${message}`, action: 'Reset the widget or reload the page.' };
+  }
+
+  /**
+   * A model run that fails while WebGPU models are loaded may have failed because the device was
+   * just lost: give the loss a moment to be noticed, so the caller hears 'device-lost' (and
+   * recovers) rather than a raw onnxruntime error.
+   */
+  private async replyError(id: number, error: unknown): Promise<void> {
+    const mayBeGpuLoss = !(error instanceof RequestFailed) && [...this.models.values()].some((slot) => slot.loaded.device.device === 'webgpu');
+    if (mayBeGpuLoss && this.gpuLost === null) await new Promise((resolve) => setTimeout(resolve, GPU_LOSS_GRACE_MS));
+    this.post({ id, type: 'error', error: this.gpuLost !== null ? deviceLostError(this.gpuLost) : this.describe(error) });
   }
 
   private reply(id: number, value: unknown): void {

@@ -15,6 +15,7 @@ import { cacheNameFor, forgetCachedFiles, pruneOldCaches } from './browser-cache
 import { chooseDevice, currentEnvironment, DeviceUnavailable, type DeviceEnvironment } from './device';
 import { FetchWatch } from './fetch-watch';
 import { RequestFailed } from './failures';
+import { watchGpuDevice } from './gpu-loss';
 
 export interface LoaderConfig {
   /** Absolute URL of the folder with one sub-folder per bundled model, ending in '/'. */
@@ -30,6 +31,11 @@ export interface LoaderConfig {
    * so a remote model must pass through a file cache). Browsers ignore it.
    */
   nodeCacheDir?: string;
+  /**
+   * Milliseconds a download may go without data before it fails as stalled (default 30 s); a
+   * load request may give its own.
+   */
+  stallTimeoutMs?: number;
   /** For tests: the device environment to assume. */
   environment?: DeviceEnvironment;
   fetch?: typeof fetch;
@@ -46,6 +52,10 @@ export interface LoadedRegistryModel extends LoadedModel {
 export interface LoadCallbacks {
   signal: AbortSignal;
   onProgress: (progress: LoadProgress) => void;
+  /** This load's stall timeout, overriding the config's. */
+  stallTimeoutMs?: number;
+  /** Called once if the GPU device a model was loaded on is later lost. */
+  onGpuLost?: (reason: string) => void;
 }
 
 interface ProgressInfo {
@@ -171,7 +181,7 @@ export async function loadRegistryModel(
     prunedOldCaches = true;
     await pruneOldCaches().catch(() => undefined);
   }
-  const watch = new FetchWatch(callbacks.signal, config.fetch);
+  const watch = new FetchWatch(callbacks.signal, config.fetch, callbacks.stallTimeoutMs ?? config.stallTimeoutMs);
   const tracker = new ProgressTracker(entry, callbacks.onProgress);
   let device: DeviceChoice;
   try {
@@ -225,6 +235,7 @@ export async function loadRegistryModel(
   const firstToken = loaded.model.info.eosTokenId ?? 0;
   await loaded.model.forward([[firstToken]], null);
   const warmupMs = performance.now() - warmupStarted;
+  if (device.device === 'webgpu' && callbacks.onGpuLost) void watchGpuDevice(callbacks.onGpuLost);
   callbacks.onProgress(tracker.snapshot());
   return { ...loaded, entry, device, bytes: tracker.bytesFetched(watch.fetched), loadMs, warmupMs };
 }
