@@ -6,6 +6,7 @@ import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
 import onnxruntimeWasm from './integrations/onnxruntime-wasm.mjs';
 import rehypeFocusableFormulas from './integrations/rehype-focusable-formulas.mjs';
+import externalizeInlineCode from './integrations/externalize-inline-code.mjs';
 
 /**
  * SITE_URL and BASE_PATH let the same source deploy at a domain root or under a sub-path
@@ -21,8 +22,9 @@ export default defineConfig({
   output: 'static',
   // A second build (the base-path test) writes elsewhere so it never clobbers dist/.
   outDir: process.env.ASTRO_OUT_DIR ?? './dist',
-  // onnxruntimeWasm serves onnxruntime-web's .mjs/.wasm at <base>ort/ (no CDN).
-  integrations: [svelte(), mdx(), onnxruntimeWasm()],
+  // onnxruntimeWasm serves onnxruntime-web's .mjs/.wasm at <base>ort/ (no CDN);
+  // externalizeInlineCode moves Astro's inline scripts into files.
+  integrations: [svelte(), mdx(), onnxruntimeWasm(), externalizeInlineCode()],
   markdown: {
     remarkPlugins: [remarkMath],
     rehypePlugins: [rehypeKatex, rehypeFocusableFormulas],
