@@ -2,10 +2,10 @@
  * The playground: every method steps together on the real models, each pane shows what the same
  * session gives in Node, back and reset work for all, and the parameters round-trip the URL.
  */
-import { readFileSync } from 'node:fs';
-import { expect, test, type BrowserContext } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { BUNDLED_PAIR, DEFAULT_PARAMS, METHODS } from '../../src/components/widgets/playground/params';
 import { computeExample } from '../../scripts/precompute-lib';
+import { fakeHub } from './support/fake-hub';
 import { collectPageErrors, seriousAccessibilityViolations, waitForIslandOf } from './support/page-checks';
 
 const PAGE = '/explainers/05-playground/';
@@ -57,28 +57,6 @@ test('the playground shows its precomputed example before the models load, and i
   await expect(widget.locator('section[data-method="greedy"]').getByTestId('steps')).toHaveText('8');
   await expect(widget.locator('section[data-method="beam"]').getByTestId('steps')).toHaveText('0');
 });
-
-/**
- * Stands in for huggingface.co (no internet here): answers the Hub's URL layout with the bundled
- * files, SmolLM2-135M as the amateur and SmolLM2-360M as the expert, so the opt-in path runs for
- * real in the browser: consent, download through the Hub code path, sessions on the new models.
- */
-async function fakeHub(context: BrowserContext, requested: string[]): Promise<void> {
-  const folders: Record<string, string> = { 'SmolLM2-135M-Instruct': 'amateur', 'SmolLM2-360M-Instruct': 'expert' };
-  await context.route('https://huggingface.co/**', (route) => {
-    const path = new URL(route.request().url()).pathname;
-    requested.push(path);
-    const match = /^\/HuggingFaceTB\/([^/]+)\/resolve\/main\/(.+)$/.exec(path);
-    const folder = match ? folders[match[1]] : undefined;
-    if (!match || !folder) return route.fulfill({ status: 404, body: 'not found' });
-    const file = match[2] === 'onnx/model_q4.onnx' ? 'onnx/model.onnx' : match[2];
-    try {
-      return route.fulfill({ status: 200, body: readFileSync(new URL(`../../public/models/${folder}/${file}`, import.meta.url)) });
-    } catch {
-      return route.fulfill({ status: 404, body: 'not found' });
-    }
-  });
-}
 
 test('a Hub pair is downloaded only after the reader agrees, then every method runs on it', async ({ page }) => {
   test.setTimeout(180_000);
