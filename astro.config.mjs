@@ -7,6 +7,8 @@ import rehypeKatex from 'rehype-katex';
 import onnxruntimeWasm from './integrations/onnxruntime-wasm.mjs';
 import rehypeFocusableFormulas from './integrations/rehype-focusable-formulas.mjs';
 import { transformersSessionChains, transformersSessionChainsEsbuild } from './integrations/transformers-session-chains.mjs';
+import externalizeInlineCode from './integrations/externalize-inline-code.mjs';
+import securityHeaders from './integrations/security-headers.mjs';
 
 /**
  * SITE_URL and BASE_PATH let the same source deploy at a domain root or under a sub-path
@@ -22,8 +24,9 @@ export default defineConfig({
   output: 'static',
   // A second build (the base-path test) writes elsewhere so it never clobbers dist/.
   outDir: process.env.ASTRO_OUT_DIR ?? './dist',
-  // onnxruntimeWasm serves onnxruntime-web's .mjs/.wasm at <base>ort/ (no CDN).
-  integrations: [svelte(), mdx(), onnxruntimeWasm()],
+  // onnxruntimeWasm serves onnxruntime-web's .mjs/.wasm at <base>ort/ (no CDN). The last two
+  // move Astro's inline scripts into files and write the security policy (README, "Security and limits").
+  integrations: [svelte(), mdx(), onnxruntimeWasm(), externalizeInlineCode(), securityHeaders()],
   markdown: {
     remarkPlugins: [remarkMath],
     rehypePlugins: [rehypeKatex, rehypeFocusableFormulas],

@@ -6,7 +6,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
 const TYPES: Record<string, string> = {
@@ -45,8 +45,9 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveStatic(root: string, port: number): Promise<StaticServer> {
-  const server: Server = createServer((request, response) => {
+/** Answers GET and HEAD requests with the files under `root` (also used by the e2e security-policy test). */
+export function staticFileHandler(root: string): RequestListener {
+  return (request, response) => {
     void resolveFile(root, request.url ?? '/').then(async (file) => {
       if (!file) {
         response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -62,7 +63,11 @@ export async function serveStatic(root: string, port: number): Promise<StaticSer
       if (request.method === 'HEAD') response.end();
       else createReadStream(file).pipe(response);
     });
-  });
+  };
+}
+
+export async function serveStatic(root: string, port: number): Promise<StaticServer> {
+  const server: Server = createServer(staticFileHandler(root));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());

@@ -44,6 +44,13 @@ export interface ModelPair {
   early?: string;
 }
 
+/**
+ * Where Hub models come from (<HUB_HOST><repo>/resolve/<revision>/<file>). The Hub redirects large
+ * files to hosts under hf.co; the site's Content-Security-Policy (integrations/security-policy.mjs)
+ * allows both, and a unit test checks it still allows this one.
+ */
+export const HUB_HOST = 'https://huggingface.co/';
+
 /** The files transformers.js fetches for a bundled model (generation_config.json included). */
 export const BUNDLED_MODEL_FILES = [
   'config.json',

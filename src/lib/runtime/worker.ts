@@ -4,6 +4,7 @@
  */
 /// <reference lib="webworker" />
 import type { RequestMessage } from './protocol';
+import { HUB_HOST } from './registry';
 import { WorkerHost } from './worker/host';
 import { ORT_DIR, ORT_MJS, ORT_WASM } from './worker/ort-files';
 
@@ -14,7 +15,7 @@ const ortRoot = new URL(ORT_DIR, siteRoot);
 
 const host = new WorkerHost((message) => self.postMessage(message), {
   bundledBaseUrl: new URL('models/', siteRoot).href,
-  hubHost: 'https://huggingface.co/',
+  hubHost: HUB_HOST,
   useBrowserCache: true,
   wasmPaths: { mjs: new URL(ORT_MJS, ortRoot).href, wasm: new URL(ORT_WASM, ortRoot).href },
 });

@@ -83,6 +83,10 @@ function configureEnvironment(entry: ModelEntry, config: LoaderConfig, watch: Fe
   const wasm = env.backends.onnx.wasm;
   if (config.wasmPaths && wasm) {
     wasm.wasmPaths = config.wasmPaths;
+    // Otherwise transformers.js copies onnxruntime's loader into the Cache API and imports it from a
+    // blob: URL, which the site's Content-Security-Policy forbids (script-src 'self'). Imported from
+    // <base>ort/ directly, both files still stay in the browser's HTTP cache.
+    env.useWasmCache = false;
     // Threads need cross-origin isolation, which a plain static host does not give.
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
     if (!isolated) wasm.numThreads = 1;
