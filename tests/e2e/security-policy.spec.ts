@@ -22,7 +22,12 @@ const chapters = readdirSync(new URL('../../content/explainers/', import.meta.ur
   .filter((file) => file.endsWith('.mdx'))
   .sort()
   .map((file) => `/explainers/${file.replace(/\.mdx$/, '')}/`);
-const pages = ['/', ...chapters, '/dev/runtime/'];
+/** The development pages, from src/pages/dev, so a new one is checked too. */
+const devPages = readdirSync(new URL('../../src/pages/dev/', import.meta.url))
+  .filter((file) => file.endsWith('.astro'))
+  .sort()
+  .map((file) => `/dev/${file.replace(/\.astro$/, '')}/`);
+const pages = ['/', ...chapters, ...devPages];
 
 let server: PolicyServer;
 
