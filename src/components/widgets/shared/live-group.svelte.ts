@@ -14,6 +14,14 @@ export class LiveGroup implements Steppable {
   private timer: ReturnType<typeof setTimeout> | null = null;
   /** Set by cancel: the members not loaded yet are not started until a retry. */
   private cancelled = false;
+  /**
+   * Loads and reconfigurations in flight. Members finish them one by one and may then be reset
+   * to a common step; until all of that is done the group must not offer Step, or a step could
+   * land on a member about to be reset.
+   */
+  private settling = $state(false);
+  /** How many of those are in flight; plain, so that an effect that calls configure does not depend on it. */
+  private settlingCount = 0;
 
   constructor(readonly members: readonly LiveSession[]) {}
 
@@ -42,7 +50,7 @@ export class LiveGroup implements Steppable {
   }
 
   get busy(): boolean {
-    return this.members.some((m) => m.busy);
+    return this.settling || this.members.some((m) => m.busy);
   }
 
   get canStep(): boolean {
@@ -67,12 +75,14 @@ export class LiveGroup implements Steppable {
   }
 
   async start(): Promise<void> {
-    this.cancelled = false;
-    for (const member of this.members) {
-      if (this.cancelled) return;
-      await member.start();
-    }
-    await this.alignSteps();
+    await this.settle(async () => {
+      this.cancelled = false;
+      for (const member of this.members) {
+        if (this.cancelled) return;
+        await member.start();
+      }
+      await this.alignSteps();
+    });
   }
 
   cancel(): void {
@@ -82,8 +92,10 @@ export class LiveGroup implements Steppable {
 
   /** New specs, one per member (in order); members that end up at different steps restart together. */
   async configure(specs: readonly SessionSpec[]): Promise<void> {
-    await Promise.all(this.members.map((member, i) => member.configure(specs[i])));
-    await this.alignSteps();
+    await this.settle(async () => {
+      await Promise.all(this.members.map((member, i) => member.configure(specs[i])));
+      await this.alignSteps();
+    });
   }
 
   /** Members whose replay could not match (new models, no precomputed example) start from the prompt: all start there. */
@@ -100,13 +112,26 @@ export class LiveGroup implements Steppable {
 
   /** Loads again what failed or was cancelled, and starts the members a cancel kept waiting. */
   async retry(): Promise<void> {
-    this.cancelled = false;
-    for (const member of this.members) {
-      if (this.cancelled) return;
-      if (member.status === 'error') await member.retry();
-      else if (member.status === 'waiting') await member.start();
+    await this.settle(async () => {
+      this.cancelled = false;
+      for (const member of this.members) {
+        if (this.cancelled) return;
+        if (member.status === 'error') await member.retry();
+        else if (member.status === 'waiting') await member.start();
+      }
+      await this.alignSteps();
+    });
+  }
+
+  private async settle(work: () => Promise<void>): Promise<void> {
+    this.settlingCount++;
+    this.settling = true;
+    try {
+      await work();
+    } finally {
+      this.settlingCount--;
+      this.settling = this.settlingCount > 0;
     }
-    await this.alignSteps();
   }
 
   async step(): Promise<void> {

@@ -196,6 +196,9 @@ export class LiveSession implements Steppable {
     if (modelsChanged) {
       this.pause();
       this.generation++;
+      // Loading from here on: while the old session is disposed, a step still running on it may
+      // reply, and Step must not come back on for the old models in between.
+      this.status = 'loading';
       const old = this.handle;
       this.handle = null;
       await old?.dispose().catch(() => undefined);
@@ -324,12 +327,16 @@ export class LiveSession implements Steppable {
   }
 
   private async run(task: (handle: SessionHandle) => Promise<void>): Promise<void> {
+    const generation = this.generation;
     this.tasks++;
     this.error = null;
     let deviceLost = false;
     try {
       await task(this.handle as SessionHandle);
     } catch (error) {
+      // A newer change (a slider dragged on, a new prompt) replaced the session while this task
+      // ran, and disposing it is what failed the task: that session is gone on purpose.
+      if (generation !== this.generation) return;
       this.pause();
       deviceLost = isRuntimeError(error, 'device-lost');
       if (!deviceLost) this.error = errorInfo(error);
