@@ -9,6 +9,7 @@
 import { expect, test } from '@playwright/test';
 import { runInModelWorker } from './support/model-worker';
 import { collectPageErrors, waitForIslandOf } from './support/page-checks';
+import { expectNoAlert } from './support/widget-checks';
 
 const PAGE = '/explainers/01-logits-to-text/';
 const WIDGET = 'figure[data-widget="live-sampler"]';
@@ -67,7 +68,7 @@ test('the GPU device lost mid-session: the widget reloads on WASM in a new worke
   await expect(widget.getByTestId('device-badge')).toHaveText('WASM', { timeout: 60_000 });
   await expect(widget.locator('.reason')).toHaveText(/^WebGPU stopped working on this page \(destroyed.*\); running on WASM instead\.$/);
   await expect(widget.getByTestId('step-count')).toHaveText('2');
-  await expect(widget.getByRole('alert')).toHaveCount(0);
+  await expectNoAlert(widget);
   expect(page.workers()).toHaveLength(1);
   await widget.getByRole('button', { name: 'Step →' }).click();
   await expect(widget.getByTestId('step-count')).toHaveText('3');

@@ -16,7 +16,7 @@ import { loadBundledModel } from '../../src/lib/runtime/model';
 import { generationRoom } from '../../src/lib/runtime/worker/open-session';
 import { visibleWhitespace } from '../../src/lib/site/tokenText';
 import { collectPageErrors, waitForIslandOf } from './support/page-checks';
-import { currentParams, expectWidgetSteps } from './support/widget-checks';
+import { currentParams, expectNoAlert, expectWidgetSteps } from './support/widget-checks';
 
 const PAGE = '/explainers/01-logits-to-text/';
 const WIDGET = 'figure[data-widget="live-sampler"]';
@@ -70,7 +70,7 @@ test('blank prompts are refused in place: the widget keeps its prompt, says why 
   }
   expect((await currentParams(page)).has('sample.prompt')).toBe(false);
   expect(await shownPrompt(widget)).toBe(before);
-  await expect(widget.getByRole('alert')).toHaveCount(0);
+  await expectNoAlert(widget);
   await expectWidgetSteps(page, widget, WIDGET);
   // Typing again clears the message.
   await box.fill('The sea');
@@ -124,7 +124,7 @@ test('emoji, CJK, right-to-left text, control characters and a lone surrogate op
     const expected = await expectedPrompt(reads);
     await applyPrompt(widget, prompt, how);
     await expect.poll(() => shownPrompt(widget), { timeout: 30_000 }).toBe(expected);
-    await expect(widget.getByRole('alert')).toHaveCount(0);
+    await expectNoAlert(widget);
     await expectWidgetSteps(page, widget, WIDGET);
   }
   expect(errors).toEqual([]);

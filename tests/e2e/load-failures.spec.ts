@@ -12,6 +12,7 @@ import { expect, test, type Locator, type Route } from '@playwright/test';
 import { STALL_TIMEOUT_SETTING } from '../../src/lib/runtime/browser-runtime';
 import { startModelServer, type ModelServer } from '../integration/support/model-server';
 import { waitForIslandOf } from './support/page-checks';
+import { expectNoAlert } from './support/widget-checks';
 
 const PAGE = '/explainers/02-contrastive-decoding/?cd.amateur=expert-early&cdgen.length=8';
 const WIDGET = 'figure[data-widget="contrastive"]';
@@ -103,7 +104,7 @@ test('a model file that 404s, stalls, is cut off, corrupt or truncated: each say
     const other = page.locator(OTHER);
     await expect(other.getByTestId('device-badge')).toHaveText('WASM', { timeout: 60_000 });
     await expect(other.getByTestId('step-count')).toHaveText('8', { timeout: 60_000 });
-    await expect(other.getByRole('alert')).toHaveCount(0);
+    await expectNoAlert(other);
   });
 
   for (fault of FAULTS.slice(1)) {
@@ -117,7 +118,7 @@ test('a model file that 404s, stalls, is cut off, corrupt or truncated: each say
     await page.unroute(FILE, handler);
     await widget.getByRole('alert').getByRole('button', { name: 'Retry' }).click();
     await expect(widget.getByTestId('device-badge')).toHaveText('WASM', { timeout: 60_000 });
-    await expect(widget.getByRole('alert')).toHaveCount(0);
+    await expectNoAlert(widget);
     await widget.getByRole('button', { name: 'Step →' }).click();
     await expect(widget.getByTestId('step-count')).toHaveText('1');
   });
