@@ -3,7 +3,8 @@
  * the same session gives in Node (both variants' parameters, the early-checkpoint amateur, both
  * amateur contexts), steps and steps back with buttons and keys, and round-trips its parameters
  * through the URL; the long-generation comparison runs three sessions to the chosen length and
- * shows the same texts and the same rep-n / diversity as the Node run of the same specs.
+ * shows the same texts and the same rep-n / diversity as the Node run of the same specs, and ends
+ * on the newest value with no error when a slider is dragged while it plays.
  */
 import { expect, test, type Locator } from '@playwright/test';
 import { computeExample } from '../../scripts/precompute-lib';
@@ -12,6 +13,7 @@ import { contrastiveSpec, DEFAULT_PARAMS } from '../../src/components/widgets/co
 import type { ContrastiveTrace } from '../../src/lib/decoding';
 import { repetitionReport } from '../../src/lib/metrics';
 import { collectPageErrors, seriousAccessibilityViolations, waitForIslandOf } from './support/page-checks';
+import { expectNoAlert } from './support/widget-checks';
 
 const PAGE = '/explainers/02-contrastive-decoding/';
 const WIDGET = 'figure[data-widget="contrastive"]';
@@ -169,6 +171,30 @@ test('the long generation runs greedy, nucleus and CD to the chosen length with 
   await expect(widget.getByTestId('text-greedy')).toHaveText(expected.get('greedy')!.text);
 
   expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('the long generation ends on the newest alpha, with no error, when the slider is dragged while it plays', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = collectPageErrors(page);
+  const params = { ...GEN_DEFAULTS, length: 24, seed: 3, alpha: 0.4 };
+  const expected = await computeExample({ id: 'cd', spec: generationSpecs(params).cd, steps: 24 });
+
+  await page.goto(`${PAGE}?cdgen.length=24&cdgen.seed=3`);
+  const widget = page.locator(GENERATION);
+  await waitForIslandOf(page, GENERATION);
+  await expect(widget.getByTestId('device-badge')).toHaveText('WASM', { timeout: 90_000 });
+  // Each value reopens the three sessions and plays again; the next comes a few milliseconds later.
+  await widget.getByRole('slider', { name: 'Alpha' }).evaluate(async (slider: HTMLInputElement) => {
+    for (const value of ['0.2', '0.3', '0.35', '0.4']) {
+      slider.value = value;
+      slider.dispatchEvent(new Event('input', { bubbles: true }));
+      await new Promise((resolve) => setTimeout(resolve, 15));
+    }
+  });
+  await expect(widget.getByTestId('step-count')).toHaveText('24', { timeout: 90_000 });
+  await expect(widget.getByTestId('text-cd')).toHaveText(expected.steps.map((s) => s.text).join(''));
+  await expectNoAlert(widget);
   expect(errors).toEqual([]);
 });
 
