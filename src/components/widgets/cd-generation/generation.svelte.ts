@@ -126,6 +126,11 @@ export class GenerationRace implements Steppable {
 
   async retry(): Promise<void> {
     if (this.status !== 'error') return;
+    await this.restart();
+  }
+
+  /** Everything again in the page's current worker: the models, the sessions and Play. */
+  private async restart(): Promise<void> {
     await this.release();
     this.status = 'waiting';
     await this.start();
@@ -237,7 +242,7 @@ export class GenerationRace implements Steppable {
     if (this.playing || this.status !== 'ready' || this.busy || this.allStopped) return;
     this.playing = true;
     const generation = this.generation;
-    this.playLoop = this.run(async () => {
+    const loop = this.run(async () => {
       while (this.playing && generation === this.generation && !this.allStopped) {
         for (const column of this.columns) {
           if (!this.playing || generation !== this.generation) break;
@@ -248,8 +253,10 @@ export class GenerationRace implements Steppable {
         }
       }
     }).finally(() => {
-      this.playing = false;
+      // A restart may have begun a new loop meanwhile; its playing is not this loop's to end.
+      if (this.playLoop === loop) this.playing = false;
     });
+    this.playLoop = loop;
   }
 
   pause(): void {
@@ -327,16 +334,20 @@ export class GenerationRace implements Steppable {
   private async run(task: () => Promise<void>): Promise<void> {
     this.tasks++;
     this.error = null;
+    let deviceLost = false;
     try {
       await task();
     } catch (error) {
-      this.error = errorInfo(error);
       this.pause();
-      // The worker went with its GPU device: only loading again (on WASM) helps, which Retry does.
-      if (isRuntimeError(error, 'device-lost')) this.status = 'error';
+      deviceLost = isRuntimeError(error, 'device-lost');
+      if (!deviceLost) this.error = errorInfo(error);
     } finally {
       this.tasks--;
     }
+    // The worker went with its GPU device: the page's next worker runs on WASM (its device reason
+    // says why), and the three texts are generated again there. Not awaited: a Play loop that
+    // lost its device ends now, and the restart plays a new one.
+    if (deviceLost) void this.restart();
   }
 }
 
