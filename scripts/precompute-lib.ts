@@ -10,6 +10,7 @@ import { modelsOf, type StepMessage } from '../src/lib/runtime/protocol';
 import { findModel } from '../src/lib/runtime/registry';
 import type { LoadedRegistryModel } from '../src/lib/runtime/worker/loader';
 import { openSession } from '../src/lib/runtime/worker/open-session';
+import { toMessage } from '../src/lib/runtime/worker/step-message';
 
 const MODELS_DIR = join(import.meta.dirname, '..', 'public', 'models');
 
@@ -53,7 +54,7 @@ export async function computeExample(definition: ExampleDefinition): Promise<Pre
     const outcome = await session.step();
     if (outcome.kind !== 'step') break;
     const timing = Object.fromEntries(Object.keys(outcome.timing).map((role) => [role, 0]));
-    steps.push({ kind: 'step', index: outcome.index, tokens: outcome.tokens, text: outcome.text, trace: outcome.trace as StepMessage['trace'], timing });
+    steps.push(toMessage({ ...outcome, timing }, session.nextStop));
   }
   const ids = new Set<number>(opened.promptIds);
   collectTokenIds(steps, '', ids);

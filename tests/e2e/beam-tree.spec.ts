@@ -115,8 +115,9 @@ test('the beam tree steps on the real model and shows the scores the search comp
   await expectBeamsTable(widget, final);
   await expect(widget.getByTestId('beam-summary')).toContainText('Search finished');
   await expect(widget.locator('.chart svg').getByText('prompt', { exact: true })).toBeVisible();
-  await step.click();
+  // The step that ended the search says so at once, and Step goes off (no click that does nothing).
   await expect(widget.getByText('Beam search has finished')).toBeVisible();
+  await expect(step).toBeDisabled();
 
   // Hiding the pruned candidates leaves only the nodes the hypotheses go through.
   const drawn = widget.locator('.chart svg text');
@@ -144,6 +145,9 @@ test('the precomputed search is there before any model loads', async ({ page }) 
   await expect(widget.getByTestId('step-count')).toHaveText(String(example.steps.length));
   await expectBeamsTable(widget, last);
   await expectTree(widget, last, example.tokenText);
+  // The example is the whole search, and it says that it has ended.
+  expect(last.done).toBe(true);
+  await expect(widget.getByText('Beam search has finished')).toBeVisible();
 });
 
 test('beam parameters round-trip through the URL, and bad values are clamped with a notice', async ({ page }) => {

@@ -95,6 +95,29 @@ describe('the client gives what the session gives', () => {
     expect(streamed.map((s) => s.trace)).toEqual(expected.steps.map((s) => s.trace));
     await session.dispose();
   });
+
+  it('the step that ends the text carries the stop the next step answers; no step before it does', async () => {
+    // The expert's greedy continuation of this prompt ends at end-of-sequence after six tokens.
+    const spec: SessionSpec = { method: 'sampling', model: 'expert', prompt: 'The language you will hear most in Bahrain is the', sampling: { temperature: 0 } };
+    const session = await runtime.client.open(spec);
+    const taken: StepMessage[] = [];
+    let reply = await session.step();
+    while (reply.kind === 'step' && taken.length < 40) {
+      taken.push(reply);
+      reply = await session.step();
+    }
+    expect(reply.kind).toBe('stopped');
+    expect(taken.length).toBeGreaterThan(1);
+    expect(taken.at(-1)!.stopsHere).toEqual(reply);
+    expect(taken.slice(0, -1).every((s) => s.stopsHere === undefined)).toBe(true);
+    // Streamed steps of a run carry it too.
+    await session.reset();
+    const streamed: StepMessage[] = [];
+    const result = await session.runTo(40, { onStep: (step) => streamed.push(step) });
+    expect(result.stop).toEqual(reply);
+    expect(streamed.map((s) => s.stopsHere)).toEqual(taken.map((s) => s.stopsHere));
+    await session.dispose();
+  });
 });
 
 describe('cancellation', () => {

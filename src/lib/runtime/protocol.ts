@@ -174,6 +174,11 @@ export interface StepMessage<Trace = AnyTrace> {
   text: string | null;
   trace: Trace;
   timing: Record<string, number>;
+  /**
+   * Present when this step left the session unable to step again (it generated end-of-sequence,
+   * filled the context, or ended the search): the stop its next step would answer.
+   */
+  stopsHere?: SessionStop;
 }
 
 export type StepReply<Trace = AnyTrace> = StepMessage<Trace> | SessionStop;

@@ -13,7 +13,7 @@ import {
 } from '../decoding';
 import type { CausalLM, DecodeTokens, KvCache } from './model';
 import { checkedPrompt, decodeOrNull } from './prompt';
-import { SteppingSession, type SessionStop, type StepOutcome } from './session';
+import { SteppingSession, type SessionStep, type SessionStop } from './session';
 import { contextFull, fitsContext } from './stops';
 
 export interface BeamSessionOptions {
@@ -79,12 +79,13 @@ export class BeamSession extends SteppingSession<BeamStepTrace, Snapshot> {
     return this.state.step;
   }
 
-  protected async advance(): Promise<StepOutcome<BeamStepTrace>> {
-    const info = this.model.info;
+  protected stopBeforeStep(): SessionStop | null {
     if (this.state.done) return searchDone(this.state);
     const length = this.promptIds.length + this.state.step;
-    if (!fitsContext(info, length, 1)) return contextFull(info, length);
+    return fitsContext(this.model.info, length, 1) ? null : contextFull(this.model.info, length);
+  }
 
+  protected async advance(): Promise<SessionStep<BeamStepTrace>> {
     const inputs =
       this.cache === null ? [[...this.promptIds]] : this.state.running.map((beam) => [beam.tokens[beam.tokens.length - 1]]);
     const start = performance.now();

@@ -15,7 +15,7 @@ import {
 import { CachedSequence } from './cached-sequence';
 import type { CausalLM, DecodeTokens } from './model';
 import { checkedPrompt, decodeOrNull, requireSameVocabulary } from './prompt';
-import { SteppingSession, type StepOutcome } from './session';
+import { SteppingSession, type SessionStep, type SessionStop } from './session';
 import { contextFull, fitsContext, stopBeforeNextToken } from './stops';
 
 export interface ContrastiveSessionOptions {
@@ -72,12 +72,15 @@ export class ContrastiveSession extends SteppingSession<ContrastiveTrace, Snapsh
     return amateurContextIds(this.promptIds, this.tokens.slice(this.promptIds.length), this.amateurContext);
   }
 
-  protected async advance(): Promise<StepOutcome<ContrastiveTrace>> {
-    const info = this.expert.info;
-    const stop = stopBeforeNextToken(info, this.tokens, this.promptIds.length, this.options.stopAtEos ?? true);
+  protected stopBeforeStep(): SessionStop | null {
+    const stop = stopBeforeNextToken(this.expert.info, this.tokens, this.promptIds.length, this.options.stopAtEos ?? true);
     if (stop) return stop;
     const amateurIds = this.amateurIds;
-    if (!fitsContext(this.amateur.info, amateurIds.length, 1)) return contextFull(this.amateur.info, amateurIds.length);
+    return fitsContext(this.amateur.info, amateurIds.length, 1) ? null : contextFull(this.amateur.info, amateurIds.length);
+  }
+
+  protected async advance(): Promise<SessionStep<ContrastiveTrace>> {
+    const amateurIds = this.amateurIds;
 
     const expert = await this.expertSequence.extend(this.tokens);
     const amateur = await this.amateurSequence.extend(amateurIds);

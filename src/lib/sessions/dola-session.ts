@@ -7,7 +7,7 @@ import { dolaCandidateLayers, dolaScores, dolaStep, type DolaBucket, type DolaDi
 import { CachedSequence } from './cached-sequence';
 import type { CausalLM, DecodeTokens } from './model';
 import { checkedPrompt, decodeOrNull } from './prompt';
-import { SteppingSession, type StepOutcome } from './session';
+import { SteppingSession, type SessionStep, type SessionStop } from './session';
 import { stopBeforeNextToken } from './stops';
 
 export interface DolaSessionOptions {
@@ -71,10 +71,12 @@ export class DolaSession extends SteppingSession<DolaTrace, Snapshot> {
     return this.tokens.length - this.promptIds.length;
   }
 
-  protected async advance(): Promise<StepOutcome<DolaTrace>> {
+  protected stopBeforeStep(): SessionStop | null {
+    return stopBeforeNextToken(this.model.info, this.tokens, this.promptIds.length, this.options.stopAtEos ?? true);
+  }
+
+  protected async advance(): Promise<SessionStep<DolaTrace>> {
     const info = this.model.info;
-    const stop = stopBeforeNextToken(info, this.tokens, this.promptIds.length, this.options.stopAtEos ?? true);
-    if (stop) return stop;
     const { layerLogits, ms } = await this.sequence.extend(this.tokens);
     if (layerLogits === null) throw new Error(`${info.name} returned no layer_logits although its export declares them`);
     const { token, trace } = dolaStep(layerLogits, {

@@ -14,7 +14,7 @@ import {
 import { CachedSequence } from './cached-sequence';
 import type { CausalLM, DecodeTokens } from './model';
 import { checkedPrompt, decodeOrNull } from './prompt';
-import { SteppingSession, type StepOutcome } from './session';
+import { SteppingSession, type SessionStep, type SessionStop } from './session';
 import { stopBeforeNextToken } from './stops';
 
 export interface SamplingSessionOptions {
@@ -65,10 +65,11 @@ export class SamplingSession extends SteppingSession<SamplingTrace, Snapshot> {
     return this.tokens.length - this.promptIds.length;
   }
 
-  protected async advance(): Promise<StepOutcome<SamplingTrace>> {
-    const info = this.model.info;
-    const stop = stopBeforeNextToken(info, this.tokens, this.promptIds.length, this.options.stopAtEos ?? true);
-    if (stop) return stop;
+  protected stopBeforeStep(): SessionStop | null {
+    return stopBeforeNextToken(this.model.info, this.tokens, this.promptIds.length, this.options.stopAtEos ?? true);
+  }
+
+  protected async advance(): Promise<SessionStep<SamplingTrace>> {
     const { logits, ms } = await this.sequence.extend(this.tokens);
     const random = this.random.asFunction();
     const { token, trace } = sampleStep(logits[logits.length - 1], this.tokens, this.sampling, random, {

@@ -58,8 +58,13 @@ export abstract class SteppingSession<Trace, Snapshot> {
   /** Tokens generated after the prompt so far. */
   abstract get generatedCount(): number;
 
-  /** Takes one step, or says why it cannot without changing any state. */
-  protected abstract advance(): Promise<StepOutcome<Trace>>;
+  /**
+   * Why the next step cannot happen (end-of-sequence generated, context full, search done),
+   * known without a model call; null when it can.
+   */
+  protected abstract stopBeforeStep(): SessionStop | null;
+  /** Takes one step; called only when stopBeforeStep() found nothing in the way. */
+  protected abstract advance(): Promise<SessionStep<Trace>>;
   protected abstract snapshot(): Snapshot;
   protected abstract restore(snapshot: Snapshot): void;
   /** Back to the prompt, as newly constructed (a new seed where the session has randomness). */
@@ -70,9 +75,19 @@ export abstract class SteppingSession<Trace, Snapshot> {
     return this.history.length;
   }
 
+  /**
+   * The stop the next step would answer, if it is already known: a caller can tell the reader
+   * that the text ended with the step that ended it, not one click later.
+   */
+  get nextStop(): SessionStop | null {
+    return this.stopBeforeStep();
+  }
+
   async step(): Promise<StepOutcome<Trace>> {
     // The worker serialises requests; this guards against a caller that does not.
     if (this.busy) throw new Error('a step is already running in this session; wait for it before stepping again');
+    const stop = this.stopBeforeStep();
+    if (stop) return stop;
     this.busy = true;
     try {
       const before = this.snapshot();

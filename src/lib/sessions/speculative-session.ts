@@ -27,7 +27,7 @@ import {
 import { CachedSequence } from './cached-sequence';
 import type { CausalLM, DecodeTokens } from './model';
 import { checkedPrompt, decodeOrNull, requireSameVocabulary } from './prompt';
-import { SteppingSession, type StepOutcome } from './session';
+import { SteppingSession, type SessionStep, type SessionStop } from './session';
 import { stopBeforeNextToken } from './stops';
 
 export type SpeculativeSessionTrace = SpeculativeTrace | SpeculativeGreedyTrace;
@@ -121,10 +121,11 @@ export class SpeculativeSession extends SteppingSession<SpeculativeSessionTrace,
     return proposal;
   }
 
-  protected async advance(): Promise<StepOutcome<SpeculativeSessionTrace>> {
-    const info = this.target.info;
-    const stop = stopBeforeNextToken(info, this.tokens, this.promptIds.length, this.options.stopAtEos ?? true);
-    if (stop) return stop;
+  protected stopBeforeStep(): SessionStop | null {
+    return stopBeforeNextToken(this.target.info, this.tokens, this.promptIds.length, this.options.stopAtEos ?? true);
+  }
+
+  protected async advance(): Promise<SessionStep<SpeculativeSessionTrace>> {
     const gamma = this.roundGamma();
     const proposal = await this.propose(gamma);
 

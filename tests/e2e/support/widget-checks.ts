@@ -109,7 +109,11 @@ export async function expectWidgetSteps(page: Page, widget: Locator, selector: s
   await expect(stepButton).toBeEnabled();
   const before = Number(await count.textContent());
   await stepButton.click();
-  await expect(count).not.toHaveText(String(before), { timeout: 60_000 });
+  try {
+    await expect(count).not.toHaveText(String(before), { timeout: 60_000 });
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\nThe widget shows:\n${await widget.innerText()}`, { cause: error });
+  }
   expect(Number(await count.textContent())).toBeGreaterThan(before);
   await expectNoAlert(widget);
 }

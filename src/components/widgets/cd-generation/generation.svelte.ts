@@ -282,6 +282,8 @@ export class GenerationRace implements Steppable {
   private append(column: Column, step: StepMessage): void {
     column.tokens = [...column.tokens, ...step.tokens];
     column.texts = [...column.texts, step.text ?? step.tokens.map(this.tokenText).join('')];
+    // A step that ended the text (end-of-sequence, a full context) stops its column at once.
+    column.stop = step.stopsHere ?? null;
   }
 
   private async backTo(count: number): Promise<void> {
@@ -303,7 +305,7 @@ export class GenerationRace implements Steppable {
     this.promptIds = matches ? this.precomputed[this.keys[0]].promptIds : [];
     this.columns = this.keys.map((key) => {
       const steps = matches ? this.precomputed[key].steps.slice(0, this.length) : [];
-      return { key, tokens: steps.flatMap((s) => s.tokens), texts: steps.map((s) => s.text ?? ''), stop: null };
+      return { key, tokens: steps.flatMap((s) => s.tokens), texts: steps.map((s) => s.text ?? ''), stop: steps.at(-1)?.stopsHere ?? null };
     });
   }
 

@@ -219,8 +219,10 @@ export class LiveSession implements Steppable {
       const reply = await handle.step();
       // New parameters replaced the session while this step ran: its reply belongs to the old one.
       if (generation !== this.generation) return;
-      if (reply.kind === 'step') this.steps = [...this.steps, reply];
-      else this.stop = reply;
+      if (reply.kind === 'step') {
+        this.steps = [...this.steps, reply];
+        this.stop = reply.stopsHere ?? null;
+      } else this.stop = reply;
     });
   }
 
@@ -291,7 +293,7 @@ export class LiveSession implements Steppable {
       this.steps = [];
       this.precomputedShown = false;
     }
-    this.stop = null;
+    this.stop = this.steps.at(-1)?.stopsHere ?? null;
   }
 
   private async reopen(replaySteps: number): Promise<void> {
@@ -318,6 +320,10 @@ export class LiveSession implements Steppable {
           break;
         }
         steps.push(reply);
+        if (reply.stopsHere) {
+          stop = reply.stopsHere;
+          break;
+        }
       }
       if (generation !== this.generation) return;
       this.steps = steps;

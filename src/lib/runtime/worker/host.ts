@@ -11,13 +11,14 @@
  * message) and refuses every later request; the page replaces the worker (see gpu-loss.ts).
  */
 import { cancelledError, deviceLostError, type RuntimeErrorInfo } from '../errors';
-import type { LoadProgress, RequestMessage, ResponseMessage, Requests, StepMessage } from '../protocol';
+import type { LoadProgress, RequestMessage, ResponseMessage, Requests } from '../protocol';
 import { findModel, type ModelEntry } from '../registry';
 import { RequestFailed } from './failures';
 import { Lane } from './lane';
 import { loadRegistryModel, type LoadedRegistryModel, type LoaderConfig } from './loader';
 import { measureForward } from './measure';
 import { openSession, type AnySession } from './open-session';
+import { toMessage } from './step-message';
 
 /** How long a failed run on WebGPU waits for a device loss to show before it is reported as is. */
 const GPU_LOSS_GRACE_MS = 250;
@@ -202,7 +203,7 @@ export class WorkerHost {
       if (outcome.kind === 'step') session.back();
       throw new RequestFailed(cancelledError('The step'));
     }
-    return outcome.kind === 'step' ? toMessage(outcome) : outcome;
+    return outcome.kind === 'step' ? toMessage(outcome, session.nextStop) : outcome;
   }
 
   private async runTo(
@@ -223,7 +224,7 @@ export class WorkerHost {
         throw new RequestFailed(cancelledError(`The run (after ${steps} steps)`));
       }
       steps++;
-      this.post({ id: message.id, type: 'trace', step: toMessage(outcome) });
+      this.post({ id: message.id, type: 'trace', step: toMessage(outcome, session.nextStop) });
     }
     return { steps, stop: null };
   }
@@ -294,8 +295,4 @@ export class WorkerHost {
   private reply(id: number, value: unknown): void {
     this.post({ id, type: 'result', value });
   }
-}
-
-function toMessage(step: { index: number; tokens: number[]; text: string | null; trace: unknown; timing: Record<string, number> }): StepMessage {
-  return { kind: 'step', index: step.index, tokens: step.tokens, text: step.text, trace: step.trace as StepMessage['trace'], timing: step.timing };
 }
