@@ -125,6 +125,45 @@ test('both divergences step on the real model and show the numbers the sessions 
   expect(errors).toEqual([]);
 });
 
+test('the step that ends the text at end-of-sequence says so at once, and Back makes Step available again', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = collectPageErrors(page);
+  // The sliders at their ends: the default prompt then ends within a few tokens.
+  const params = { ...DEFAULT_PARAMS, relativeTop: 1, repetitionPenalty: 3 };
+  const runs = await Promise.all(
+    (['jsd', 'reference'] as const).map(async (divergence) => (await computeExample({ id: divergence, spec: dolaSpec(params, divergence), steps: 40 })).steps),
+  );
+  for (const steps of runs) expect(steps.at(-1)?.stopsHere?.reason, 'both sessions end at end-of-sequence within 40 steps').toBe('eos');
+  // Both divergences pick the same layers here, so both texts end at the same step.
+  expect(runs[1].length).toBe(runs[0].length);
+  const last = runs[0].length;
+
+  await page.goto(`${PAGE}?dola.relativeTop=1&dola.repetitionPenalty=3`);
+  const widget = page.locator(WIDGET);
+  await waitForIslandOf(page, WIDGET);
+  await expect(widget.getByTestId('device-badge')).toHaveText('WASM', { timeout: 90_000 });
+  const step = widget.getByRole('button', { name: 'Step →' });
+  const count = widget.getByTestId('step-count');
+  const ended = widget.getByText('ended the text with its end-of-sequence token');
+  for (let i = 1; i <= last; i++) {
+    await expect(ended).toHaveCount(0);
+    await step.click();
+    await expect(count).toHaveText(String(i));
+  }
+  // No click that does nothing: the step that ended the text turned Step off and said why.
+  await expect(ended).toBeVisible();
+  await expect(step).toBeDisabled();
+  await expect(widget.getByTestId('text-jsd')).toContainText('<|endoftext|>');
+  await widget.getByRole('button', { name: '← Back' }).click();
+  await expect(count).toHaveText(String(last - 1));
+  await expect(ended).toHaveCount(0);
+  await expect(step).toBeEnabled();
+  await step.click();
+  await expect(count).toHaveText(String(last));
+  await expect(ended).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
 test('the precomputed example is there before any model loads, with the differing steps marked', async ({ page }) => {
   await page.route('**/models/**', () => undefined); // never answered: the models cannot load
   await page.goto(PAGE);
