@@ -74,7 +74,10 @@ test.describe('hostile URLs and sliders at their ends', () => {
       const query = hostileQuery(widgets);
       await page.goto(`${chapter}?${query}`);
       const present = await liveWidgetIds(page);
-      test.skip(present.length === 0, 'no live widget on this chapter');
+      // A chapter with no live widget (model cards, results) has no slider either, and must shrug
+      // off the same URL: the checks below then come down to no error, no dialog, no broken value.
+      const slidersShowTheirValues = async () =>
+        present.length > 0 ? expectSlidersShowTheirValues(page) : expect(page.locator('input[type="range"]')).toHaveCount(0);
 
       for (const id of present) {
         const params = widgets.find((w) => w.widget === id);
@@ -93,7 +96,7 @@ test.describe('hostile URLs and sliders at their ends', () => {
         expect(parseParams(params!.schema, now, params!.prefix).notices).toEqual([]);
       }
 
-      await expectSlidersShowTheirValues(page);
+      await slidersShowTheirValues();
       await noBrokenValues(page);
       for (const id of present) await expectWidgetSteps(page, page.locator(`figure[data-widget="${id}"]`), `figure[data-widget="${id}"]`);
 
@@ -124,7 +127,7 @@ test.describe('hostile URLs and sliders at their ends', () => {
           expect(parseParams(schema, atEnd, prefix).notices, `${name} at End`).toEqual([]);
         }
       }
-      await expectSlidersShowTheirValues(page);
+      await slidersShowTheirValues();
       await noBrokenValues(page);
       // Every count at its largest: each widget still steps (bounded, so the page does not hang).
       for (const id of present) await expectWidgetSteps(page, page.locator(`figure[data-widget="${id}"]`), `figure[data-widget="${id}"]`);

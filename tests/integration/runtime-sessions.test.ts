@@ -12,7 +12,7 @@ import { isRuntimeError } from '../../src/lib/runtime/errors';
 import type { SessionSpec, StepMessage, StepReply } from '../../src/lib/runtime/protocol';
 import { generationRoom } from '../../src/lib/runtime/worker/open-session';
 import { SamplingSession } from '../../src/lib/sessions';
-import { loadModel, PROMPT_TEXT } from './support/bundled-models';
+import { ENDS_SOON_PROMPT_TEXT, loadModel, PROMPT_TEXT } from './support/bundled-models';
 import { startModelServer, type ModelServer } from './support/model-server';
 import { connectRuntime, type RuntimePair } from './support/runtime-pair';
 
@@ -97,8 +97,7 @@ describe('the client gives what the session gives', () => {
   });
 
   it('the step that ends the text carries the stop the next step answers; no step before it does', async () => {
-    // The expert's greedy continuation of this prompt ends at end-of-sequence after six tokens.
-    const spec: SessionSpec = { method: 'sampling', model: 'expert', prompt: 'The language you will hear most in Bahrain is the', sampling: { temperature: 0 } };
+    const spec: SessionSpec = { method: 'sampling', model: 'expert', prompt: ENDS_SOON_PROMPT_TEXT, sampling: { temperature: 0 } };
     const session = await runtime.client.open(spec);
     const taken: StepMessage[] = [];
     let reply = await session.step();

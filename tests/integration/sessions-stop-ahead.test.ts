@@ -5,7 +5,7 @@ import { DolaSession } from '../../src/lib/sessions/dola-session';
 import { SamplingSession } from '../../src/lib/sessions/sampling-session';
 import type { SteppingSession } from '../../src/lib/sessions/session';
 import { SpeculativeSession } from '../../src/lib/sessions/speculative-session';
-import { loadModel } from './support/bundled-models';
+import { ENDS_SOON_PROMPT_TEXT, loadModel } from './support/bundled-models';
 
 /**
  * A session knows, right after the step that ended its text, that it cannot step again: its
@@ -14,9 +14,7 @@ import { loadModel } from './support/bundled-models';
  */
 describe('sessions say when the step just taken ended the text', async () => {
   const [amateur, expert] = await Promise.all([loadModel('amateur'), loadModel('expert')]);
-  // The expert's greedy continuation of this held-out-style prompt ends with end-of-sequence
-  // after six tokens (" continent of Tu." and <|endoftext|>).
-  const prompt = expert.encode('The language you will hear most in Bahrain is the');
+  const prompt = expert.encode(ENDS_SOON_PROMPT_TEXT);
   const eos = expert.model.info.eosTokenId;
 
   const sessions: Record<string, { make: () => SteppingSession<unknown, unknown>; reason: string }> = {
