@@ -189,6 +189,45 @@ describe('typical', () => {
     expect(Array.from(typical(row, 1))).toEqual(Array.from(row));
   });
 
+  it('keeps every token tied with the boundary, as HF TypicalLogitsWarper does', () => {
+    // Uniform: every shift is 0, so the boundary's group is the whole row.
+    expect(kept(typical(f32([0, 0, 0, 0]), 0.5))).toEqual([0, 1, 2, 3]);
+    // p = [0.4, 0.2, 0.2, 0.2]: tokens 1..3 share one shift, the smallest; mass 0.3 reaches the
+    // boundary at the second of them, so the third, tied, stays too (counting would keep two).
+    expect(kept(typical(logitsOf([0.4, 0.2, 0.2, 0.2]), 0.3))).toEqual([1, 2, 3]);
+    expect(kept(typical(logitsOf([0.4, 0.2, 0.2, 0.2]), 0.7))).toEqual([0, 1, 2, 3]);
+  });
+
+  it('keeps exactly the tokens HF TypicalLogitsWarper keeps, ties included', () => {
+    // An independent transcription of the warper (float64): sort shifts ascending, find the first
+    // position whose cumulative mass reaches `mass`, remove shifts strictly greater than its shift.
+    const reference = (logits: Float32Array, mass: number, minKeep: number): number[] => {
+      const finite = kept(logits);
+      const max = Math.max(...finite.map((i) => logits[i]));
+      const z = finite.reduce((acc, i) => acc + Math.exp(logits[i] - max), 0);
+      const logp = new Map(finite.map((i) => [i, logits[i] - max - Math.log(z)]));
+      const entropy = -finite.reduce((acc, i) => acc + Math.exp(logp.get(i)!) * logp.get(i)!, 0);
+      const shift = new Map(finite.map((i) => [i, Math.abs(-logp.get(i)! - entropy)]));
+      const sorted = [...finite].sort((a, b) => shift.get(a)! - shift.get(b)! || a - b);
+      let cumulative = 0;
+      let last = 0;
+      while (last < sorted.length - 1 && (cumulative += Math.exp(logp.get(sorted[last])!)) < mass) last++;
+      const keep = sorted.filter((i, rank) => shift.get(i)! <= shift.get(sorted[last])! || rank < minKeep);
+      return keep.sort((a, b) => a - b);
+    };
+    // Few distinct values, so ties are common; masses away from the cumulative sums' rounding.
+    const tiedRow = fc
+      .array(fc.constantFrom(-2, -1, 0, 0.5, 1, NEG), { minLength: 1, maxLength: 12 })
+      .filter((xs) => xs.some((x) => x !== NEG))
+      .map(f32);
+    fc.assert(
+      fc.property(tiedRow, fc.double({ min: 0.05, max: 0.95, noNaN: true }), fc.integer({ min: 1, max: 3 }), (r, mass, minKeep) => {
+        expect(kept(typical(r, mass, minKeep))).toEqual(reference(r, mass, minKeep));
+      }),
+      { seed: 17, numRuns: 2000 },
+    );
+  });
+
   it('rejects mass outside (0, 1]', () => {
     expect(() => typical(row, 0)).toThrow('typical must be a number > 0 and <= 1, got 0');
     expect(() => new TypicalProcessor(1.2)).toThrow('typical must be a number > 0 and <= 1, got 1.2');

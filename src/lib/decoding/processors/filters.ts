@@ -6,10 +6,10 @@
  * unchanged (filters never renormalise: softmax does that).
  *
  * Deterministic ties, everywhere: tokens are ranked by their criterion and, among equal values,
- * by lower token id first. Top-k is the one exception that keeps a whole tied group (ALGORITHMS.md:
- * "ties at the boundary are all kept"); the mass-based filters (top-p, typical) keep the lower ids
- * of a tied group first and stop as soon as the mass is reached. Min-p compares each token with a
- * threshold, so equal tokens always share one fate.
+ * by lower token id first. Top-k and typical keep a whole tied group at their boundary, as
+ * ALGORITHMS.md and Hugging Face's warpers do; top-p keeps the lower ids of a tied group first and
+ * stops as soon as the mass is reached (HF's top-p sorts and cuts by position too). Min-p compares
+ * each token with a threshold, so equal tokens always share one fate.
  *
  * The probability-based filters compute on the softmax of the logits they receive, which in the
  * pipeline are already temperature-scaled. Probabilities and cumulative mass are float64.
@@ -142,7 +142,7 @@ function prefixReachingMass(
   probs: Float64Array,
   mass: number,
   minTokensToKeep: number,
-): { keep: number[]; reached: boolean } {
+): { keep: number[]; reached: boolean; count: number } {
   let count = 0;
   let cumulative = 0;
   while (count < order.length && cumulative < mass) {
@@ -150,7 +150,7 @@ function prefixReachingMass(
     count++;
   }
   const keep = order.slice(0, Math.max(count, Math.min(minTokensToKeep, order.length)));
-  return { keep, reached: cumulative >= mass };
+  return { keep, reached: cumulative >= mass, count };
 }
 
 function topPComputed(logits: Float32Array, p: number, minTokensToKeep: number): Computed {
@@ -271,15 +271,21 @@ function typicalComputed(logits: Float32Array, mass: number, minTokensToKeep: nu
     if (logits[i] !== -Infinity) distance[i] = Math.abs(lse - logits[i] - entropy);
   }
   const order = finiteIndicesBy(logits, distance, 'asc');
-  const { keep } = prefixReachingMass(order, probs, mass, minTokensToKeep);
-  return { logits: keepOnly(logits, keep), threshold: entropy };
+  const { keep, count } = prefixReachingMass(order, probs, mass, minTokensToKeep);
+  // Hugging Face removes only tokens whose shift is strictly greater than the boundary token's,
+  // so every token tied with the boundary stays (on a uniform row, all of them).
+  const boundary = distance[order[count - 1]];
+  let end = keep.length;
+  while (end < order.length && distance[order[end]] <= boundary) end++;
+  return { logits: keepOnly(logits, order.slice(0, end)), threshold: entropy };
 }
 
 /**
  * Locally typical sampling (Meister et al. 2022, HF `typical_p`): with entropy H (nats) of
  * softmax(logits), ranks tokens by |-log p(x) - H| ascending (lower id first among ties) and keeps
- * the shortest prefix of that ranking whose mass reaches `mass`. The most probable token may be
- * removed. mass in (0, 1]: values in (0, 1) filter as ALGORITHMS.md says; 1 disables (the same
+ * the shortest prefix of that ranking whose mass reaches `mass`, plus every further token whose
+ * shift equals the boundary token's (HF's `TypicalLogitsWarper` removes only shifts strictly greater
+ * than the boundary's). The most probable token may be removed. mass in (0, 1]: values in (0, 1) filter as ALGORITHMS.md says; 1 disables (the same
  * convention as top-p; HF's generation config also uses 1.0 for "off"). `minTokensToKeep` keeps
  * that many tokens of the typical ranking.
  */
