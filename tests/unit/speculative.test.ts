@@ -581,24 +581,56 @@ describe('speculativeRound (traced)', () => {
     expect(trace.residual?.position).toBe(1);
     expect(trace.residual?.positiveMass).toBeCloseTo(0.35, 6);
     expect(trace.residual?.fellBackToTarget).toBe(false);
-    expect(trace.final.kind).toBe('residual');
-    expect(trace.final.position).toBe(1);
-    expect(trace.final.token).toBe(2);
-    expect(trace.final.prob).toBeCloseTo(1 / 7, 6);
-    expect(trace.final.targetProb).toBeCloseTo(0.15, 6);
-    expect(trace.final.u).toBe(0.9);
-    expect(trace.final.top.map((c) => c.token)).toEqual([0, 2]);
-    expect(trace.final.top[0].prob).toBeCloseTo(6 / 7, 6);
-    expect(trace.final.top[0].targetProb).toBeCloseTo(0.5, 6);
-    expect(trace.final.top[0].draftProb).toBeCloseTo(0.2, 6);
+    expect(trace.final!.kind).toBe('residual');
+    expect(trace.final!.position).toBe(1);
+    expect(trace.final!.token).toBe(2);
+    expect(trace.final!.prob).toBeCloseTo(1 / 7, 6);
+    expect(trace.final!.targetProb).toBeCloseTo(0.15, 6);
+    expect(trace.final!.u).toBe(0.9);
+    expect(trace.final!.top.map((c) => c.token)).toEqual([0, 2]);
+    expect(trace.final!.top[0].prob).toBeCloseTo(6 / 7, 6);
+    expect(trace.final!.top[0].targetProb).toBeCloseTo(0.5, 6);
+    expect(trace.final!.top[0].draftProb).toBeCloseTo(0.2, 6);
   });
 
   it('describes a bonus token with the top of p_(gamma+1)', () => {
     const { trace } = speculativeRound([0, 1, 2], draftProbs, targetProbs, scripted([0.1, 0.2, 0.7, 0.15]), { topN: 2 });
     expect(trace.residual).toBeNull();
     expect(trace.final).toMatchObject({ kind: 'bonus', position: 3, token: 1, u: 0.15 });
-    expect(trace.final.prob).toBeCloseTo(0.1, 6);
-    expect(trace.final.top).toEqual([{ token: 2, prob: expect.closeTo(0.8, 6), targetProb: expect.closeTo(0.8, 6), draftProb: null }, { token: 0, prob: expect.closeTo(0.1, 6), targetProb: expect.closeTo(0.1, 6), draftProb: null }]);
+    expect(trace.final!.prob).toBeCloseTo(0.1, 6);
+    expect(trace.final!.top).toEqual([{ token: 2, prob: expect.closeTo(0.8, 6), targetProb: expect.closeTo(0.8, 6), draftProb: null }, { token: 0, prob: expect.closeTo(0.1, 6), targetProb: expect.closeTo(0.1, 6), draftProb: null }]);
+  });
+
+  it('ends the round at an accepted end token: no later verification, draw, residual or bonus', () => {
+    // Token 1 is the end token; draft token 2 (position 1) is it. Two draws accept 0 and then 1;
+    // scripted() would throw if a third uniform (for position 2 or a bonus) were asked for.
+    const ended = speculativeRound([0, 1, 2], draftProbs, targetProbs, scripted([0.4, 0.1]), { endToken: 1 });
+    expect({ accepted: ended.accepted, tokens: ended.tokens }).toEqual({ accepted: 2, tokens: [0, 1] });
+    expect(ended.trace.tokens).toEqual([0, 1]);
+    expect(ended.trace.steps.map((s) => s.verdict)).toEqual(['accepted', 'accepted', 'not-verified']);
+    expect(ended.trace.steps.map((s) => s.r)).toEqual([0.4, 0.1, null]);
+    expect(ended.trace.residual).toBeNull();
+    expect(ended.trace.final).toBeNull();
+    expect(speculativeVerify([0, 1, 2], draftProbs, targetProbs, scripted([0.4, 0.1]), { endToken: 1 })).toEqual({ accepted: 2, tokens: [0, 1] });
+    // The same draws without an end token go on to verify position 2 and draw the last token.
+    expect(speculativeRound([0, 1, 2], draftProbs, targetProbs, scripted([0.4, 0.1, 0.5, 0.3])).tokens).toHaveLength(4);
+  });
+
+  it('a rejected end token, or one drawn as the residual or bonus, ends the round as usual', () => {
+    const rejected = speculativeRound([0, 1, 2], draftProbs, targetProbs, scripted([0.4, 0.9, 0.9]), { endToken: 1 });
+    expect(rejected.tokens).toEqual([0, 2]);
+    expect(rejected.trace.final?.kind).toBe('residual');
+    const bonus = speculativeRound([0, 1, 2], draftProbs, targetProbs, scripted([0.1, 0.2, 0.7, 0.15]), { endToken: 2 });
+    // Draft token 3 is the end token 2 and is accepted: the bonus draw is never made.
+    expect(bonus.tokens).toEqual([0, 1, 2]);
+    expect(bonus.trace.final).toBeNull();
+  });
+
+  it('rejects an end token outside the vocabulary', () => {
+    expect(() => speculativeRound([0], [draftProbs[0]], targetProbs.slice(0, 2), scripted([0.1]), { endToken: 3 })).toThrow(
+      'endToken must be null or a token id in [0, 3), got 3',
+    );
+    expect(() => speculativeRoundGreedy([0], targetProbs.slice(0, 2), { endToken: -1 })).toThrow('endToken must be null');
   });
 
   it('makes exactly the decisions of speculativeVerify and consumes the same draws (fast-check)', () => {
@@ -625,7 +657,7 @@ describe('speculativeRound (traced)', () => {
             expect(s.beta).toBeCloseTo(acceptanceRate(targetProbs[i], draftProbs[i]), 12);
             if (s.r !== null) expect(s.verdict === 'accepted').toBe(s.r * s.draftProb <= s.targetProb && s.targetProb > 0);
           });
-          expect(traced.trace.final.top.length).toBeLessThanOrEqual(3);
+          expect(traced.trace.final!.top.length).toBeLessThanOrEqual(3);
         },
       ),
       { seed: 42, numRuns: 300 },
@@ -681,6 +713,19 @@ describe('speculativeVerifyGreedy', () => {
       { position: 1, token: 2, targetArgmax: 1, verdict: 'rejected' },
     ]);
     expect(trace.final).toEqual({ kind: 'residual', position: 1, token: 1 });
+  });
+
+  it('ends at an accepted end token: later tokens not verified, no bonus', () => {
+    const rows = [f32([0.1, 0.6, 0.3]), f32([2, 5, 5]), f32([0, 0, 1])];
+    expect(speculativeVerifyGreedy([1, 1], rows, { endToken: 1 })).toEqual({ accepted: 1, tokens: [1] });
+    const { trace } = speculativeRoundGreedy([1, 1], rows, { endToken: 1 });
+    expect(trace.tokens).toEqual([1]);
+    expect(trace.steps.map((s) => s.verdict)).toEqual(['accepted', 'not-verified']);
+    expect(trace.steps[1].targetArgmax).toBeNull();
+    expect(trace.final).toBeNull();
+    // Not accepted, or not the end token: the usual round.
+    expect(speculativeVerifyGreedy([0, 1], rows, { endToken: 0 })).toEqual({ accepted: 0, tokens: [1] });
+    expect(speculativeVerifyGreedy([1, 1], rows, { endToken: 2 })).toEqual({ accepted: 2, tokens: [1, 1, 2] });
   });
 
   it('reproduces target-only greedy decoding token for token (fast-check over toy models)', () => {

@@ -125,6 +125,7 @@ export {
   type DraftVerdict,
   type ResidualDistribution,
   type SpeculativeDraftStep,
+  type SpeculativeEndOptions,
   type SpeculativeGreedyStep,
   type SpeculativeGreedyTrace,
   type SpeculativeResult,

@@ -32,8 +32,21 @@ const DEFAULT_TOP_N = 10;
 export interface SpeculativeResult {
   /** How many draft tokens were accepted, 0..gamma. */
   accepted: number;
-  /** The accepted draft tokens, then the residual or bonus token: accepted + 1 tokens. */
+  /**
+   * The accepted draft tokens, then the residual or bonus token: accepted + 1 tokens. When an
+   * accepted draft token is the round's end token, the round ends with it: accepted tokens.
+   */
   tokens: number[];
+}
+
+/** Options every round function takes. */
+export interface SpeculativeEndOptions {
+  /**
+   * The end-of-sequence token, or null (default): once a draft token equal to it is accepted the
+   * text is over, so the round stops there, as the reference implementations do: later draft
+   * tokens are not verified, no more uniforms are drawn and no residual or bonus token follows.
+   */
+  endToken?: number | null;
 }
 
 /** What happened to one draft token. */
@@ -107,16 +120,17 @@ export interface SpeculativeTrace {
   accepted: number;
   tokens: number[];
   steps: SpeculativeDraftStep[];
-  /** Null when every draft token was accepted. */
+  /** Null when every draft token was accepted, or the round ended at an accepted end token. */
   residual: ResidualTrace | null;
-  final: FinalTokenTrace;
+  /** Null when the round ended at an accepted end token (see SpeculativeEndOptions). */
+  final: FinalTokenTrace | null;
 }
 
 export interface SpeculativeRoundResult extends SpeculativeResult {
   trace: SpeculativeTrace;
 }
 
-export interface SpeculativeRoundOptions {
+export interface SpeculativeRoundOptions extends SpeculativeEndOptions {
   /** How many candidates of the final token's distribution the trace lists (default 10). */
   topN?: number;
 }
@@ -254,12 +268,22 @@ interface RoundOutcome {
   tokens: number[];
   /** r for each verified draft token, in order. */
   draws: number[];
-  finalKind: 'residual' | 'bonus';
+  /** 'end': the last accepted draft token was the end token, and nothing follows it. */
+  finalKind: 'residual' | 'bonus' | 'end';
   finalPosition: number;
-  /** The distribution the final token was drawn from. */
-  finalDistribution: Float32Array;
+  /** The distribution the final token was drawn from; null for 'end'. */
+  finalDistribution: Float32Array | null;
   residual: ResidualDistribution | null;
   u: number;
+}
+
+/** null, or a token id the rows can hold (checked against the vocabulary by the caller). */
+function requireEndToken(endToken: unknown, vocabSize: number): number | null {
+  if (endToken === undefined || endToken === null) return null;
+  if (!Number.isInteger(endToken) || (endToken as number) < 0 || (endToken as number) >= vocabSize) {
+    throw new RangeError(`endToken must be null or a token id in [0, ${vocabSize}), got ${String(endToken)}`);
+  }
+  return endToken as number;
 }
 
 function runRound(
@@ -267,8 +291,10 @@ function runRound(
   draftProbs: Float32Array[],
   targetProbs: Float32Array[],
   random: Random,
+  options: SpeculativeEndOptions,
 ): RoundOutcome {
-  validateRound(draftTokens, draftProbs, targetProbs);
+  const vocabSize = validateRound(draftTokens, draftProbs, targetProbs);
+  const endToken = requireEndToken(options.endToken, vocabSize);
   if (typeof random !== 'function') throw new TypeError('random must be a function returning numbers in [0, 1)');
   const gamma = draftTokens.length;
   const draws: number[] = [];
@@ -282,6 +308,9 @@ function runRound(
     // r <= p/q written without the division; p = 0 must reject even when r = 0.
     if (p > 0 && r * q <= p) {
       accepted++;
+      if (x === endToken) {
+        return { accepted, tokens: draftTokens.slice(0, accepted), draws, finalKind: 'end', finalPosition: i, finalDistribution: null, residual: null, u: Number.NaN };
+      }
     } else {
       break;
     }
@@ -324,8 +353,9 @@ export function speculativeVerify(
   draftProbs: Float32Array[],
   targetProbs: Float32Array[],
   random: () => number,
+  options: SpeculativeEndOptions = {},
 ): SpeculativeResult {
-  const { accepted, tokens } = runRound(draftTokens, draftProbs, targetProbs, random);
+  const { accepted, tokens } = runRound(draftTokens, draftProbs, targetProbs, random, options);
   return { accepted, tokens };
 }
 
@@ -349,8 +379,7 @@ export function speculativeRound(
   options: SpeculativeRoundOptions = {},
 ): SpeculativeRoundResult {
   const topN = requireInRange('topN', options.topN ?? DEFAULT_TOP_N, { min: 0, integer: true });
-  const outcome = runRound(draftTokens, draftProbs, targetProbs, random);
-  const gamma = draftTokens.length;
+  const outcome = runRound(draftTokens, draftProbs, targetProbs, random, options);
 
   const steps: SpeculativeDraftStep[] = draftTokens.map((token, i) => {
     const targetProb = targetProbs[i][token];
@@ -370,10 +399,28 @@ export function speculativeRound(
     };
   });
 
-  const row = outcome.finalPosition;
+  const trace: SpeculativeTrace = {
+    method: 'speculative',
+    gamma: draftTokens.length,
+    vocabSize: targetProbs[0].length,
+    accepted: outcome.accepted,
+    tokens: [...outcome.tokens],
+    steps,
+    residual: outcome.residual
+      ? { position: outcome.finalPosition, positiveMass: outcome.residual.positiveMass, fellBackToTarget: outcome.residual.source === 'target' }
+      : null,
+    final: finalTokenTrace(outcome, draftProbs, targetProbs, topN),
+  };
+  return { accepted: outcome.accepted, tokens: outcome.tokens, trace };
+}
+
+/** The residual or bonus token with the top of the distribution it was drawn from; null for 'end'. */
+function finalTokenTrace(outcome: RoundOutcome, draftProbs: Float32Array[], targetProbs: Float32Array[], topN: number): FinalTokenTrace | null {
   const sampled = outcome.finalDistribution;
+  if (outcome.finalKind === 'end' || sampled === null) return null;
+  const row = outcome.finalPosition;
   const p = targetProbs[row];
-  const q = row < gamma ? draftProbs[row] : null;
+  const q = row < draftProbs.length ? draftProbs[row] : null;
   const token = outcome.tokens[outcome.tokens.length - 1];
   // Zero-probability entries are not candidates; a residual often has few.
   const top: FinalCandidate[] = topKIndices(sampled, topN).filter((t) => sampled[t] > 0).map((t) => ({
@@ -382,28 +429,7 @@ export function speculativeRound(
     targetProb: p[t],
     draftProb: q ? q[t] : null,
   }));
-
-  const trace: SpeculativeTrace = {
-    method: 'speculative',
-    gamma,
-    vocabSize: p.length,
-    accepted: outcome.accepted,
-    tokens: [...outcome.tokens],
-    steps,
-    residual: outcome.residual
-      ? { position: row, positiveMass: outcome.residual.positiveMass, fellBackToTarget: outcome.residual.source === 'target' }
-      : null,
-    final: {
-      kind: outcome.finalKind,
-      position: row,
-      token,
-      prob: sampled[token],
-      targetProb: p[token],
-      u: outcome.u,
-      top,
-    },
-  };
-  return { accepted: outcome.accepted, tokens: outcome.tokens, trace };
+  return { kind: outcome.finalKind, position: row, token, prob: sampled[token], targetProb: p[token], u: outcome.u, top };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -429,8 +455,13 @@ function validateGreedy(draftTokens: number[], targetRows: Float32Array[]): void
 }
 
 /** The greedy round's decision plus the target's argmax at each row it looked at. */
-function runGreedy(draftTokens: number[], targetRows: Float32Array[]): { accepted: number; tokens: number[]; argmaxes: number[] } {
+function runGreedy(
+  draftTokens: number[],
+  targetRows: Float32Array[],
+  options: SpeculativeEndOptions,
+): { accepted: number; tokens: number[]; argmaxes: number[]; ended: boolean } {
   validateGreedy(draftTokens, targetRows);
+  const endToken = requireEndToken(options.endToken, targetRows[0].length);
   const gamma = draftTokens.length;
   const argmaxes: number[] = [];
   let accepted = 0;
@@ -439,12 +470,13 @@ function runGreedy(draftTokens: number[], targetRows: Float32Array[]): { accepte
     argmaxes.push(best);
     if (draftTokens[accepted] !== best) break;
     accepted++;
+    if (best === endToken) return { accepted, tokens: draftTokens.slice(0, accepted), argmaxes, ended: true };
   }
   if (accepted === gamma) argmaxes.push(argmax(targetRows[gamma]));
   // The last argmax computed is the target's own choice at the first row that disagreed (or the
   // bonus row), which is the token the target would have emitted there.
   const final = argmaxes[argmaxes.length - 1];
-  return { accepted, tokens: [...draftTokens.slice(0, accepted), final], argmaxes };
+  return { accepted, tokens: [...draftTokens.slice(0, accepted), final], argmaxes, ended: false };
 }
 
 /**
@@ -452,8 +484,12 @@ function runGreedy(draftTokens: number[], targetRows: Float32Array[]): { accepte
  * argmax at the first disagreeing row, or at the bonus row. `targetRows` may be probabilities or
  * logits, since only the argmax matters. The output equals target-only greedy decoding exactly.
  */
-export function speculativeVerifyGreedy(draftTokens: number[], targetRows: Float32Array[]): SpeculativeResult {
-  const { accepted, tokens } = runGreedy(draftTokens, targetRows);
+export function speculativeVerifyGreedy(
+  draftTokens: number[],
+  targetRows: Float32Array[],
+  options: SpeculativeEndOptions = {},
+): SpeculativeResult {
+  const { accepted, tokens } = runGreedy(draftTokens, targetRows, options);
   return { accepted, tokens };
 }
 
@@ -471,21 +507,23 @@ export interface SpeculativeGreedyTrace {
   accepted: number;
   tokens: number[];
   steps: SpeculativeGreedyStep[];
-  final: { kind: 'residual' | 'bonus'; position: number; token: number };
+  /** Null when the round ended at an accepted end token (see SpeculativeEndOptions). */
+  final: { kind: 'residual' | 'bonus'; position: number; token: number } | null;
 }
 
 /** speculativeVerifyGreedy plus a trace of which draft tokens matched the target's argmax. */
 export function speculativeRoundGreedy(
   draftTokens: number[],
   targetRows: Float32Array[],
+  options: SpeculativeEndOptions = {},
 ): SpeculativeResult & { trace: SpeculativeGreedyTrace } {
-  const { accepted, tokens, argmaxes } = runGreedy(draftTokens, targetRows);
+  const { accepted, tokens, argmaxes, ended } = runGreedy(draftTokens, targetRows, options);
   const gamma = draftTokens.length;
   const steps: SpeculativeGreedyStep[] = draftTokens.map((token, i) => ({
     position: i,
     token,
     targetArgmax: i < argmaxes.length ? argmaxes[i] : null,
-    verdict: i < accepted ? 'accepted' : i === accepted ? 'rejected' : 'not-verified',
+    verdict: i < accepted ? 'accepted' : i === accepted && !ended ? 'rejected' : 'not-verified',
   }));
   const trace: SpeculativeGreedyTrace = {
     method: 'speculative-greedy',
@@ -493,7 +531,7 @@ export function speculativeRoundGreedy(
     accepted,
     tokens: [...tokens],
     steps,
-    final: { kind: accepted < gamma ? 'residual' : 'bonus', position: accepted, token: tokens[tokens.length - 1] },
+    final: ended ? null : { kind: accepted < gamma ? 'residual' : 'bonus', position: accepted, token: tokens[tokens.length - 1] },
   };
   return { accepted, tokens, trace };
 }

@@ -3,7 +3,8 @@
  * round: the draft proposes gamma tokens one at a time through its KV cache; the target reads the
  * last accepted token and the gamma proposals in ONE forward call, which gives its gamma + 1
  * distributions; the core's speculativeRound (or speculativeRoundGreedy at temperature 0) accepts
- * a prefix and adds one token; then both caches are cropped back to the accepted text.
+ * a prefix and adds one token; then both caches are cropped back to the accepted text. With
+ * stopAtEos, the draft stops proposing at end-of-sequence and a round that accepts it ends there.
  *
  * p and q are the processed distributions (finalDistribution with the same sampling options,
  * each row with its own context for the penalties), as the rule requires. Every draw, the
@@ -108,9 +109,15 @@ export class SpeculativeSession extends SteppingSession<SpeculativeSessionTrace,
     return Math.max(0, Math.min(this.gamma, this.target.info.contextLength - n - 1, this.draft.info.contextLength - n + 1));
   }
 
+  /** The end-of-sequence token when the text stops there, else null. */
+  private get endToken(): number | null {
+    return (this.options.stopAtEos ?? true) ? this.target.info.eosTokenId : null;
+  }
+
+  /** Up to gamma draft tokens; the draft stops after proposing the end token, as HF's assistant does. */
   private async propose(gamma: number): Promise<Proposal> {
     const proposal: Proposal = { tokens: [], probs: [], ms: 0 };
-    for (let i = 0; i < gamma; i++) {
+    while (proposal.tokens.length < gamma && proposal.tokens.at(-1) !== this.endToken) {
       const context = [...this.tokens, ...proposal.tokens];
       const { logits, ms } = await this.draftSequence.extend(context);
       proposal.ms += ms;
@@ -126,8 +133,8 @@ export class SpeculativeSession extends SteppingSession<SpeculativeSessionTrace,
   }
 
   protected async advance(): Promise<SessionStep<SpeculativeSessionTrace>> {
-    const gamma = this.roundGamma();
-    const proposal = await this.propose(gamma);
+    const proposal = await this.propose(this.roundGamma());
+    const gamma = proposal.tokens.length;
 
     // One target call over every position still unread: the last accepted token and the gamma
     // proposals (the whole prompt on the first round); its last gamma + 1 rows are p_1..p_{gamma+1}.
@@ -137,12 +144,15 @@ export class SpeculativeSession extends SteppingSession<SpeculativeSessionTrace,
       finalDistribution(row, [...this.tokens, ...proposal.tokens.slice(0, i)], this.sampling),
     );
 
+    // An accepted end token ends the round and the text; a residual or bonus end token is the
+    // round's last token anyway, so nothing after end-of-sequence is ever emitted or shown.
     const round = this.greedy
-      ? speculativeRoundGreedy(proposal.tokens, targetProbs)
+      ? speculativeRoundGreedy(proposal.tokens, targetProbs, { endToken: this.endToken })
       : speculativeRound(proposal.tokens, proposal.probs, targetProbs, this.random.asFunction(), {
           topN: this.options.topN ?? 10,
+          endToken: this.endToken,
         });
-    const emitted = this.truncateAtEos(round.tokens);
+    const emitted = round.tokens;
 
     this.tokens.push(...emitted);
     // Both caches keep the accepted text except its last token, which the next round feeds.
@@ -157,13 +167,6 @@ export class SpeculativeSession extends SteppingSession<SpeculativeSessionTrace,
       trace: round.trace,
       timing: { draft: proposal.ms, target: verified.ms },
     };
-  }
-
-  private truncateAtEos(tokens: number[]): number[] {
-    const eos = this.target.info.eosTokenId;
-    if (!(this.options.stopAtEos ?? true) || eos === null) return tokens;
-    const at = tokens.indexOf(eos);
-    return at < 0 ? tokens : tokens.slice(0, at + 1);
   }
 
   protected snapshot(): Snapshot {
