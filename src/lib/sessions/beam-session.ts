@@ -46,12 +46,20 @@ function searchDone(state: BeamSearchState): SessionStop {
   };
 }
 
+/** The search reached the context's end: its running beams were scored as finished, as at max_length. */
+function contextEnded(info: CausalLM['info'], tokens: number): SessionStop {
+  const stop = contextFull(info, tokens);
+  return { ...stop, message: `${stop.message} The running beams there were scored as finished hypotheses, as at max_length.` };
+}
+
 export class BeamSession extends SteppingSession<BeamStepTrace, Snapshot> {
   readonly promptIds: readonly number[];
   private state: BeamSearchState;
   /** Row i covers the prompt and running beam i's tokens except its last one. */
   private cache: KvCache | null = null;
   private readonly searchOptions: BeamSearchOptions;
+  /** Whether the context, not maxNewTokens, bounds the search's length. */
+  private readonly contextBound: boolean;
 
   constructor(
     readonly model: CausalLM,
@@ -59,9 +67,13 @@ export class BeamSession extends SteppingSession<BeamStepTrace, Snapshot> {
   ) {
     super();
     this.promptIds = checkedPrompt(options.promptIds, model.info);
+    // Like transformers at max_length, the search finalises its running beams when the text
+    // reaches the context, rather than stopping with them unscored.
+    const room = model.info.contextLength - this.promptIds.length;
+    this.contextBound = Number.isInteger(options.maxNewTokens) && options.maxNewTokens > room;
     this.searchOptions = {
       numBeams: options.numBeams,
-      maxNewTokens: options.maxNewTokens,
+      maxNewTokens: this.contextBound ? room : options.maxNewTokens,
       lengthPenalty: options.lengthPenalty ?? 1,
       eosTokenId: (options.stopAtEos ?? true) ? model.info.eosTokenId : null,
       promptIds: this.promptIds,
@@ -80,6 +92,9 @@ export class BeamSession extends SteppingSession<BeamStepTrace, Snapshot> {
   }
 
   protected stopBeforeStep(): SessionStop | null {
+    if (this.state.done && this.contextBound && this.state.doneReason === 'max-new-tokens') {
+      return contextEnded(this.model.info, this.promptIds.length + this.state.step);
+    }
     if (this.state.done) return searchDone(this.state);
     const length = this.promptIds.length + this.state.step;
     return fitsContext(this.model.info, length, 1) ? null : contextFull(this.model.info, length);

@@ -21,8 +21,9 @@ export class TableModel implements CausalLM {
     vocabSize: number,
     private readonly next: NextLogits,
     eosTokenId: number | null = null,
+    contextLength = 64,
   ) {
-    this.info = { name, vocabSize, numLayers: 1, numHeads: 1, headDim: 1, contextLength: 64, eosTokenId, tiedEmbeddings: true, hasLayerLogits: false };
+    this.info = { name, vocabSize, numLayers: 1, numHeads: 1, headDim: 1, contextLength, eosTokenId, tiedEmbeddings: true, hasLayerLogits: false };
   }
 
   async forward(inputIds: number[][], cache: KvCache | null): Promise<ForwardResult> {
