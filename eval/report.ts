@@ -37,8 +37,24 @@ function label(r: TextRow): string {
 
 function textTable(rows: TextRow[]): string {
   return table(
-    ['method', 'prompts', 'rep-2 %', 'rep-3 %', 'rep-4 %', 'diversity', 'distinct-1', 'distinct-2', 'distinct-3', 'distinct-4', 'expert PPL', 'median PPL', 'source'],
-    rows.map((r) => [label(r), r.prompts, f(r.rep2, 1), f(r.rep3, 1), f(r.rep4, 1), f(r.diversity, 3), f(r.distinct1, 3), f(r.distinct2, 3), f(r.distinct3, 3), f(r.distinct4, 3), f(r.perplexity), f(r.perplexityMedian), r.source]),
+    ['method', 'prompts', 'diversity (words, SimCTG)', 'word rep-2/3/4 %', 'diversity (tokens)', 'rep-2 %', 'rep-3 %', 'rep-4 %', 'distinct-1', 'distinct-2', 'distinct-3', 'distinct-4', 'expert PPL', 'median PPL', 'source'],
+    rows.map((r) => [
+      label(r),
+      r.prompts,
+      f(r.wordDiversity, 3),
+      `${f(r.wordRep2, 1)} / ${f(r.wordRep3, 1)} / ${f(r.wordRep4, 1)}`,
+      f(r.diversity, 3),
+      f(r.rep2, 1),
+      f(r.rep3, 1),
+      f(r.rep4, 1),
+      f(r.distinct1, 3),
+      f(r.distinct2, 3),
+      f(r.distinct3, 3),
+      f(r.distinct4, 3),
+      f(r.perplexity),
+      f(r.perplexityMedian),
+      r.source,
+    ]),
   );
 }
 

@@ -153,7 +153,7 @@ const results = {
   },
   text: textRows,
   sweep: sweepRows,
-  textSamples: samples.map(({ ms: _ms, ...rest }) => rest),
+  textSamples: samples.map(({ ms: _ms, text: _text, ...rest }) => rest),
   exampleContinuations,
   dola: dolaRows,
   dolaByRelation: flattenDola(dolaRows).byRelation,

@@ -1,11 +1,13 @@
 /**
  * Open-ended generation: greedy, nucleus (p 0.95), top-k (50) and contrastive decoding (both
  * variants at the core's defaults, plus a sweep of alpha and beta) continue each held-out
- * opening for a fixed number of tokens; each continuation gets repetition/diversity metrics and
- * its perplexity under the expert (one forward over prompt + continuation).
+ * opening for a fixed number of tokens; each continuation gets repetition/diversity metrics on
+ * token ids and its perplexity under the expert (one forward over prompt + continuation), and each
+ * method's continuations together get SimCTG's word-level corpus measure, the CD paper's.
  */
 import { CONTRASTIVE_DEFAULTS, type ContrastiveOptions } from '../src/lib/decoding';
 import type { AmateurContext } from '../src/lib/decoding';
+import { corpusDiversity } from '../src/lib/metrics';
 import { ContrastiveSession, SamplingSession } from '../src/lib/sessions';
 import type { SteppingSession } from '../src/lib/sessions/session';
 import type { Bundled } from './models';
@@ -78,6 +80,8 @@ export interface TextSample extends ContinuationMetrics {
   perplexity: number;
   /** The end-of-sequence token occurs in the continuation (runs do not stop there). */
   hasEos: boolean;
+  /** The continuation as text, for the word-level corpus measure (not written to results.json). */
+  text: string;
   ms: number;
 }
 
@@ -85,11 +89,16 @@ export interface TextRow extends Omit<TextConfig, 'key'> {
   config: string;
   prompts: number;
   newTokens: number;
-  /** Means over continuations. */
+  /** Means over continuations, on token ids. */
   rep2: number;
   rep3: number;
   rep4: number;
   diversity: number;
+  /** SimCTG's corpus measure on whitespace words, as the CD paper's numbers were computed. */
+  wordRep2: number;
+  wordRep3: number;
+  wordRep4: number;
+  wordDiversity: number;
   distinct1: number;
   distinct2: number;
   distinct3: number;
@@ -149,6 +158,7 @@ export async function generateSample(
       nll,
       perplexity: perplexity(nll, tokens.length),
       hasEos: eos !== null && tokens.includes(eos),
+      text: models.expert.decode(tokens.filter((t) => t !== eos)),
       ms: performance.now() - start,
     },
   };
@@ -159,6 +169,7 @@ export function summarize(config: TextConfig, samples: readonly TextSample[], ne
   const m = (f: (s: TextSample) => number) => mean(samples.map(f));
   const totalNll = samples.reduce((a, s) => a + s.nll, 0);
   const totalTokens = samples.reduce((a, s) => a + s.tokens, 0);
+  const words = corpusDiversity(samples.map((s) => s.text));
   return {
     config: key,
     ...rest,
@@ -168,6 +179,10 @@ export function summarize(config: TextConfig, samples: readonly TextSample[], ne
     rep3: m((s) => s.rep3),
     rep4: m((s) => s.rep4),
     diversity: m((s) => s.diversity),
+    wordRep2: words.rep2,
+    wordRep3: words.rep3,
+    wordRep4: words.rep4,
+    wordDiversity: words.diversity,
     distinct1: m((s) => s.distinct1),
     distinct2: m((s) => s.distinct2),
     distinct3: m((s) => s.distinct3),

@@ -1,2 +1,3 @@
-/** Text-quality metrics on token ids (see ngrams.ts for the formulas and their papers). */
+/** Text-quality metrics: per text on token ids (ngrams.ts) and per corpus on words as SimCTG measures (corpus-diversity.ts). */
+export { corpusDiversity, type CorpusDiversity } from './corpus-diversity';
 export { distinctN, diversity, ngramCounts, repetitionRate, repetitionReport, type RepetitionReport } from './ngrams';
