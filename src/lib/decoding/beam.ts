@@ -21,10 +21,11 @@
  * Done-ness: after `maxNewTokens` steps (the running beams then become hypotheses too, finish
  * reason 'length'); when no candidate can continue; or by transformers' `early_stopping=False`
  * heuristic: B hypotheses exist and the worst of them scores >= best running cumulative
- * log-probability / L^lengthPenalty. Like transformers we take the running score at the current
- * length, which is a heuristic, not a bound (with lengthPenalty > 0 a beam that keeps going can
- * still improve its normalised score); unlike transformers we compare with the best beam that is
- * still running, not the best of all 2B candidates (which may be an EOS candidate just finished).
+ * log-probability / L^lengthPenalty. This is transformers' rule (`_check_early_stop_heuristic` in
+ * its current beam search: the best *running* beam's score at the current length against the
+ * worst finished score). It is a heuristic, not a bound: with lengthPenalty > 0 a beam that keeps
+ * going can still improve its normalised score. (Transformers releases before its 2025 beam-search
+ * rewrite compared with the best of all 2B candidates instead, which may be an EOS candidate.)
  *
  * The trace carries the beam tree for a widget: every considered candidate is a node, and a node
  * is `pruned` once no running beam or kept hypothesis descends from it. Everything is JSON-clean.
