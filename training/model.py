@@ -20,6 +20,23 @@ class GPTConfig:
     n_embd: int = 192
     tie_word_embeddings: bool = True
     layer_norm_epsilon: float = 1e-5
+    # 'gelu' (exact, erf) or 'gelu_new' (GPT-2's tanh approximation, the first family's). The exact
+    # form trains faster on CPU: torch 1.13's tanh GELU is not vectorised in bf16 (measured 11.8 ms
+    # against 1.4 ms forward+backward for an (8, 256, 768) activation on 2 cores).
+    activation_function: str = 'gelu_new'
+
+
+def next_token_loss(logits, targets):
+    """Mean cross-entropy of (B, T, V) logits against (B, T) targets, in the logits' own dtype.
+
+    Autocast would compute it in fp32, and torch 1.13's fp32 log-softmax on CPU is not vectorised:
+    for 2048 x 4096 logits on 2 cores it took 49 ms against 3.6 ms in bf16, more than the whole
+    model's matmuls. bf16 log-softmax accumulates in fp32 internally; only its output is rounded.
+    On a GPU (or in fp32 training) the logits are fp32 anyway or the kernel is fast, so it is upcast."""
+    if logits.dtype != torch.float32 and logits.device.type != 'cpu':
+        logits = logits.float()
+    with torch.autocast(logits.device.type, enabled=False):
+        return F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1))
 
 
 class CausalSelfAttention(nn.Module):
@@ -51,9 +68,10 @@ class MLP(nn.Module):
         super().__init__()
         self.c_fc = nn.Linear(cfg.n_embd, 4 * cfg.n_embd)
         self.c_proj = nn.Linear(4 * cfg.n_embd, cfg.n_embd)
+        self.approximate = {'gelu': 'none', 'gelu_new': 'tanh'}[cfg.activation_function]
 
     def forward(self, x):
-        return self.c_proj(F.gelu(self.c_fc(x), approximate='tanh'))  # GPT-2's "gelu_new"
+        return self.c_proj(F.gelu(self.c_fc(x), approximate=self.approximate))
 
 
 class Block(nn.Module):
@@ -110,7 +128,7 @@ class GPT(nn.Module):
         logits = self.lm_head(self.ln_f(x))                            # (B, T, V)
         loss = None
         if targets is not None:
-            loss = F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1))
+            loss = next_token_loss(logits, targets)
         return logits, loss
 
     def forward_cached(self, input_ids, attention_mask, position_ids, past):

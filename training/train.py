@@ -1,8 +1,13 @@
-"""Step 4: train one model of the family on CPU (a GPU is used if present, never required).
+"""Step 4: train one model of the family, on CPU (the build) or on a GPU (--device cuda).
 
-Usage: train.py --name expert --n_layer 8 --n_embd 192 --n_head 6 --steps 3000
+Usage: train.py --name expert --n_layer 8 --n_embd 224 --n_head 4 --steps 12000
 Writes training/checkpoints/<name>/{last,best}.pt (+ any --snapshot_at copies, e.g. expert-early)
-and <name>/log.json with the loss curve. --resume continues from last.pt."""
+and <name>/log.json with the loss curve. --resume continues from last.pt, which is written at every
+evaluation and at least every --checkpoint_minutes, so a stopped run loses a few minutes at most.
+
+Speed on the 2-core build machine comes from three measured changes (see training/README.md):
+bf16 autocast where the CPU has bf16 instructions, the loss computed in bf16 (model.next_token_loss)
+and exact GELU instead of the tanh approximation."""
 import argparse
 import json
 import math
@@ -19,41 +24,73 @@ DATA = os.path.join(HERE, '.cache', 'data')
 CKPT = os.path.join(HERE, 'checkpoints')
 
 
-def get_args():
+def get_args(argv=None):
     p = argparse.ArgumentParser()
     p.add_argument('--name', required=True)
     p.add_argument('--n_layer', type=int, required=True)
     p.add_argument('--n_embd', type=int, required=True)
     p.add_argument('--n_head', type=int, required=True)
+    p.add_argument('--activation', default='gelu', choices=['gelu', 'gelu_new'])
     p.add_argument('--block', type=int, default=256)
-    p.add_argument('--batch', type=int, default=16)
-    p.add_argument('--steps', type=int, required=True, help='upper bound on optimizer steps')
+    p.add_argument('--batch', type=int, default=16, help='sequences per micro-batch')
+    p.add_argument('--accum', type=int, default=1, help='micro-batches per optimizer step')
+    p.add_argument('--steps', type=int, required=True, help='optimizer steps: the run, and its LR schedule')
     p.add_argument('--minutes', type=float, default=0.0,
-                   help='if > 0, a wall-clock budget: the LR schedule follows elapsed time and the run stops when it is spent '
-                        '(our 2-core machine is shared, so a fixed step count would not fit a fixed time)')
+                   help='if > 0, also a wall-clock budget: the LR schedule follows whichever of steps and time '
+                        'is further along, and the run stops when either is spent')
     p.add_argument('--lr', type=float, default=1e-3)
     p.add_argument('--min_lr_frac', type=float, default=0.1)
     p.add_argument('--warmup', type=int, default=100)
     p.add_argument('--weight_decay', type=float, default=0.1)
     p.add_argument('--eval_every', type=int, default=100)
     p.add_argument('--eval_batches', type=int, default=8)
+    p.add_argument('--checkpoint_minutes', type=float, default=3.0)
     p.add_argument('--snapshot_at', type=str, default='', help='FRACTION:NAME, save a named copy once training progress reaches FRACTION')
     p.add_argument('--seed', type=int, default=1337)
     p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
+    p.add_argument('--precision', default='auto', choices=['auto', 'bf16', 'fp32'],
+                   help='auto: bf16 autocast on a GPU or on a CPU with bf16 instructions, else fp32')
+    p.add_argument('--compile', action='store_true', help='torch.compile the model (PyTorch 2 on a GPU)')
+    p.add_argument('--out', default=CKPT, help='folder that holds one folder per model')
     p.add_argument('--resume', action='store_true')
-    return p.parse_args()
+    return p.parse_args(argv)
 
 
-def batches(data, block, batch, rng):
-    """Random windows of block+1 tokens: inputs are the first block, targets the last block."""
-    ix = rng.integers(0, len(data) - block - 1, size=batch)
-    x = np.stack([data[i:i + block] for i in ix]).astype(np.int64)       # (B, T)
-    y = np.stack([data[i + 1:i + 1 + block] for i in ix]).astype(np.int64)
-    return torch.from_numpy(x), torch.from_numpy(y)
+def cpu_has_bf16():
+    """AVX512-BF16 or AMX: without them autocast emulates bf16 and runs slower than fp32."""
+    try:
+        flags = open('/proc/cpuinfo').read()
+    except OSError:
+        return False
+    return 'avx512_bf16' in flags or 'amx_bf16' in flags
+
+
+def choose_precision(args):
+    if args.precision != 'auto':
+        return args.precision
+    if args.device == 'cuda':
+        return 'bf16' if torch.cuda.is_bf16_supported() else 'fp32'
+    return 'bf16' if cpu_has_bf16() else 'fp32'
+
+
+class Batches:
+    """Random windows of block+1 tokens from a flat id array: inputs the first block, targets the
+    last. On a GPU the whole array lives on the device, so sampling costs no host transfer."""
+
+    def __init__(self, data, block, batch, device):
+        self.block, self.batch, self.device = block, batch, device
+        self.data = torch.from_numpy(data.astype(np.int64)).to(device)
+        self.offsets = torch.arange(block + 1, device=device)
+
+    def sample(self, rng):
+        ix = torch.from_numpy(rng.integers(0, len(self.data) - self.block - 1, size=self.batch)).to(self.device)
+        windows = self.data[ix.unsqueeze(1) + self.offsets]          # (B, block+1)
+        return windows[:, :-1], windows[:, 1:]                        # (B, T), (B, T)
 
 
 def progress(step, elapsed, args):
-    """Fraction of the run done: by steps, or by wall-clock time when a time budget is set."""
+    """Fraction of the run done: by steps, or by wall-clock time when that is further along."""
     frac = step / args.steps
     if args.minutes > 0:
         frac = max(frac, elapsed / (60 * args.minutes))
@@ -68,99 +105,123 @@ def lr_at(step, frac, args):
 
 
 @torch.no_grad()
-def quick_eval(model, valid, args, device):
-    """Loss on a fixed set of held-out windows (same windows every time, so curves are comparable)."""
+def quick_eval(model, valid, args):
+    """fp32 loss on a fixed set of held-out windows (the same every time, so curves compare)."""
     model.eval()
     rng = np.random.default_rng(0)
     losses = []
     for _ in range(args.eval_batches):
-        x, y = batches(valid, args.block, args.batch, rng)
-        losses.append(model(x.to(device), y.to(device))[1].item())
+        x, y = valid.sample(rng)
+        losses.append(model(x, y)[1].item())
     model.train()
     return float(np.mean(losses))
 
 
-def save(path, model, opt, step, args, log):
+def save(path, model, opt, step, elapsed, args, log):
     tmp = path + '.tmp'
-    torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'step': step,
+    torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'step': step, 'elapsed_s': round(elapsed, 1),
                 'config': vars(model.cfg), 'args': vars(args), 'log': log}, tmp)
     os.replace(tmp, path)  # never leave a half-written checkpoint behind if the run is stopped
 
 
-def main():
-    args = get_args()
+def main(argv=None):
+    args = get_args(argv)
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
-    device = 'cuda' if torch.cuda.is_available() else 'cpu'
-    train = np.fromfile(os.path.join(DATA, 'train.bin'), dtype=np.uint16)
-    valid = np.fromfile(os.path.join(DATA, 'valid.bin'), dtype=np.uint16)
+    if args.device == 'cuda':
+        if not torch.cuda.is_available():
+            raise SystemExit('--device cuda: no CUDA device is visible to PyTorch')
+        torch.backends.cuda.matmul.allow_tf32 = True
+    precision = choose_precision(args)
+    train_ids = np.fromfile(os.path.join(DATA, 'train.bin'), dtype=np.uint16)
+    valid_ids = np.fromfile(os.path.join(DATA, 'valid.bin'), dtype=np.uint16)
     vocab = json.load(open(os.path.join(HERE, '.cache', 'tokenizer', 'tokenizer.json'), encoding='utf-8'))['model']['vocab']
-    cfg = GPTConfig(vocab_size=len(vocab), n_positions=args.block, n_layer=args.n_layer, n_head=args.n_head, n_embd=args.n_embd)
-    model = GPT(cfg).to(device)
+    cfg = GPTConfig(vocab_size=len(vocab), n_positions=args.block, n_layer=args.n_layer, n_head=args.n_head,
+                    n_embd=args.n_embd, activation_function=args.activation)
+    model = GPT(cfg).to(args.device)
+    train = Batches(train_ids, args.block, args.batch, args.device)
+    valid = Batches(valid_ids, args.block, args.batch, args.device)
     # Decay matrices only; biases, norms and embeddings' scale are left alone (standard GPT-2 recipe).
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    fused = {'fused': True} if args.device == 'cuda' else {}
     opt = torch.optim.AdamW([{'params': decay, 'weight_decay': args.weight_decay},
-                             {'params': no_decay, 'weight_decay': 0.0}], lr=args.lr, betas=(0.9, 0.95))
-    out = os.path.join(CKPT, args.name)
+                             {'params': no_decay, 'weight_decay': 0.0}], lr=args.lr, betas=(0.9, 0.95), **fused)
+    step_model = torch.compile(model) if args.compile else model
+    out = os.path.join(args.out, args.name)
     os.makedirs(out, exist_ok=True)
+    machine = torch.cuda.get_device_name(0) if args.device == 'cuda' else f'CPU, {args.threads} threads'
+    tokens_per_step = args.batch * args.accum * args.block
     log = {'name': args.name, 'args': vars(args), 'config': vars(cfg), 'parameters': model.num_parameters(),
-           'train_tokens_available': int(len(train)), 'device': device, 'curve': []}
+           'train_tokens_available': int(len(train_ids)), 'device': args.device, 'machine': machine,
+           'precision': precision, 'torch': torch.__version__, 'curve': []}
     step, elapsed_before = 0, 0.0
     if args.resume and os.path.exists(os.path.join(out, 'last.pt')):
-        ck = torch.load(os.path.join(out, 'last.pt'))
+        ck = torch.load(os.path.join(out, 'last.pt'), map_location=args.device)
         model.load_state_dict(ck['model'])
         opt.load_state_dict(ck['opt'])
         step, log = ck['step'], ck['log']
-        elapsed_before = log['curve'][-1]['elapsed_s'] if log['curve'] else 0.0
+        elapsed_before = ck.get('elapsed_s', log['curve'][-1]['elapsed_s'] if log['curve'] else 0.0)
         # The budget may change on resume (e.g. a longer run); keep a record of every restart.
         log.setdefault('resumed', []).append({'step': step, 'elapsed_s': elapsed_before, 'previous_args': log['args']})
         log['args'] = vars(args)
         print(f'[train {args.name}] resumed at step {step}', flush=True)
     snap_frac, snap_name = (float(args.snapshot_at.split(':')[0]), args.snapshot_at.split(':')[1]) if args.snapshot_at else (2.0, '')
     snapped = os.path.exists(os.path.join(out, f'{snap_name}.pt')) if snap_name else True
-    print(f'[train {args.name}] {model.num_parameters():,} parameters, {len(train):,} train tokens, device {device}', flush=True)
+    print(f'[train {args.name}] {model.num_parameters():,} parameters, {len(train_ids):,} train tokens, '
+          f'{machine}, {precision}, {tokens_per_step:,} tokens per step', flush=True)
     rng = np.random.default_rng(args.seed + step)
     t0 = time.time()
+    last_save = t0
     best = min([c['val_loss'] for c in log['curve']], default=float('inf'))
-    running, n_running = 0.0, 0
+    running, n_running, window_t, window_step = 0.0, 0, t0, step
     frac = progress(step, elapsed_before, args)
+    autocast = torch.autocast(args.device, dtype=torch.bfloat16, enabled=precision == 'bf16')
     while frac < 1.0:
         lr = lr_at(step, frac, args)
         for g in opt.param_groups:
             g['lr'] = lr
-        x, y = batches(train, args.block, args.batch, rng)
-        _, loss = model(x.to(device), y.to(device))
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
+        for _ in range(args.accum):
+            x, y = train.sample(rng)
+            with autocast:
+                _, loss = step_model(x, y)
+            (loss / args.accum).backward()
+            running += loss.item() / args.accum
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
+        opt.zero_grad(set_to_none=True)
         step += 1
-        running += loss.item()
         n_running += 1
         elapsed = elapsed_before + time.time() - t0
         frac = progress(step, elapsed, args)
         if not snapped and frac >= snap_frac:
             snapped = True
-            log['snapshot'] = {'name': snap_name, 'step': step, 'tokens': step * args.batch * args.block, 'progress': frac}
-            save(os.path.join(out, f'{snap_name}.pt'), model, opt, step, args, log)
+            log['snapshot'] = {'name': snap_name, 'step': step, 'tokens': step * tokens_per_step, 'progress': frac}
+            save(os.path.join(out, f'{snap_name}.pt'), model, opt, step, elapsed, args, log)
             print(f'[train {args.name}] saved snapshot {snap_name} at step {step}', flush=True)
         if step % args.eval_every == 0 or frac >= 1.0:
-            val = quick_eval(model, valid, args, device)
-            tokens = step * args.batch * args.block
-            log['curve'].append({'step': step, 'tokens': tokens, 'train_loss': running / n_running,
-                                 'val_loss': val, 'lr': lr, 'elapsed_s': round(elapsed, 1)})
-            running, n_running = 0.0, 0
-            save(os.path.join(out, 'last.pt'), model, opt, step, args, log)
+            # Training speed only: the window ends before the evaluation and restarts after it.
+            rate = (step - window_step) * tokens_per_step / max(time.time() - window_t, 1e-9)
+            val = quick_eval(model, valid, args)
+            log['curve'].append({'step': step, 'tokens': step * tokens_per_step, 'train_loss': running / n_running,
+                                 'val_loss': val, 'lr': lr, 'elapsed_s': round(elapsed, 1), 'tokens_per_s': round(rate)})
+            running, n_running, window_step = 0.0, 0, step
+            save(os.path.join(out, 'last.pt'), model, opt, step, elapsed, args, log)
+            last_save = time.time()
             if val < best:
                 best = val
-                save(os.path.join(out, 'best.pt'), model, opt, step, args, log)
+                save(os.path.join(out, 'best.pt'), model, opt, step, elapsed, args, log)
             json.dump(log, open(os.path.join(out, 'log.json'), 'w'), indent=1)
             print(f'[train {args.name}] step {step} ({100 * frac:.0f}%) train {log["curve"][-1]["train_loss"]:.3f} '
-                  f'val {val:.3f} ({tokens / max(elapsed, 1e-9):,.0f} tok/s, {elapsed / 60:.1f} min)', flush=True)
+                  f'val {val:.3f} ({rate:,.0f} tok/s, {elapsed / 60:.1f} min)', flush=True)
+            window_t = time.time()
+        elif time.time() - last_save > 60 * args.checkpoint_minutes:
+            save(os.path.join(out, 'last.pt'), model, opt, step, elapsed, args, log)
+            last_save = time.time()
     log['finished'] = True
     log['steps'] = step
-    log['train_tokens_seen'] = step * args.batch * args.block
+    log['train_tokens_seen'] = step * tokens_per_step
+    log['elapsed_s'] = round(elapsed_before + time.time() - t0, 1)
     json.dump(log, open(os.path.join(out, 'log.json'), 'w'), indent=1)
 
 

@@ -1,5 +1,9 @@
 """Step 1: gather every source, split whole documents into train / held-out, and write
-training/.cache/data/{train,valid}.jsonl plus tests/fixtures/factual-prompts.json."""
+training/.cache/data/{train,valid,tokenizer}.jsonl plus tests/fixtures/factual-prompts.json.
+
+The first family's four sources keep their readers and split seeds, so their held-out documents
+are the same as before; tokenizer.jsonl is exactly the first family's training text, so the BPE
+learned from it is the same too."""
 import json
 import os
 import random
@@ -12,6 +16,13 @@ import sources  # noqa: E402
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 OUT = os.path.join(sources.CACHE, 'data')
 HELDOUT_FRACTION = 0.05
+# Paragraphs per subject (country, state, element): the facts' share of the training text.
+FACT_PARAGRAPHS = 40
+# Order matters: a source's split seed is its place in this list, so new sources go at the end.
+READERS = [('brown', sources.brown_documents), ('kjv', sources.kjv_documents),
+           ('fortunes', sources.fortune_documents), ('wordnet', sources.wordnet_documents),
+           ('sotu', sources.sotu_documents), ('moby', sources.moby_documents),
+           ('devil', sources.devil_documents), ('wordnet-more', sources.wordnet_more_documents)]
 
 
 def split(docs, seed):
@@ -27,9 +38,7 @@ def split(docs, seed):
 def main():
     os.makedirs(OUT, exist_ok=True)
     train, valid, stats = [], [], {}
-    readers = [('brown', sources.brown_documents), ('kjv', sources.kjv_documents),
-               ('fortunes', sources.fortune_documents), ('wordnet', sources.wordnet_documents)]
-    for seed, (name, reader) in enumerate(readers):
+    for seed, (name, reader) in enumerate(READERS):
         docs = reader()
         tr, va = split(docs, seed)
         train += tr
@@ -38,26 +47,32 @@ def main():
                        'train_chars': sum(len(d['text']) for d in tr), 'valid_chars': sum(len(d['text']) for d in va)}
         print(f'[data] {name}: {len(tr)} train docs, {len(va)} held-out docs, {stats[name]["train_chars"]:,} train chars', flush=True)
     facts = factmod.load_facts()
-    fact_docs = factmod.training_documents(facts)
+    fact_docs = factmod.training_documents(facts, paragraphs_per_subject=FACT_PARAGRAPHS)
     train += fact_docs
     stats['facts'] = {'facts': len(facts), 'train_docs': len(fact_docs), 'valid_docs': 0,
                       'train_chars': sum(len(d['text']) for d in fact_docs), 'valid_chars': 0}
     print(f'[data] facts: {len(facts)} facts, {len(fact_docs)} training paragraphs', flush=True)
     random.Random(1234).shuffle(train)
-    for name, docs in (('train', train), ('valid', valid)):
+    first = [d for d in train if d['source'] in sources.FIRST_FAMILY_SOURCES] + factmod.first_family_documents(facts)
+    random.Random(1234).shuffle(first)  # the first family's order, which the BPE's tie-breaks follow
+    for name, docs in (('train', train), ('valid', valid), ('tokenizer', first)):
         with open(os.path.join(OUT, f'{name}.jsonl'), 'w', encoding='utf-8') as f:
             for d in docs:
                 f.write(json.dumps(d, ensure_ascii=False) + '\n')
     json.dump({'sources': {k: {'description': v[0], 'license': v[1]} for k, v in sources.SOURCES.items()},
-               'split': stats, 'heldout_fraction': HELDOUT_FRACTION,
+               'first_family_sources': list(sources.FIRST_FAMILY_SOURCES),
+               'split': stats, 'heldout_fraction': HELDOUT_FRACTION, 'fact_paragraphs_per_subject': FACT_PARAGRAPHS,
                'fact_templates': {'train': factmod.TRAIN_TEMPLATES, 'heldout': factmod.HELDOUT_TEMPLATES}},
               open(os.path.join(OUT, 'stats.json'), 'w'), indent=1)
     prompts = factmod.heldout_prompts(facts)
     fixtures = os.path.join(REPO, 'tests', 'fixtures')
     os.makedirs(fixtures, exist_ok=True)
     json.dump({'description': 'Held-out factual prompts: templates never seen in training (see training/data/facts.py). '
-                              'A completion is correct when the greedy continuation starts with `answer` followed by a non-letter.',
+                              'A completion is correct when the greedy continuation starts with `answer` followed by a non-letter. '
+                              f'The relations {", ".join(factmod.ORIGINAL_RELATIONS)} are the original set '
+                              '(the first family was evaluated on them); the others were added with the second family.',
                'source': sources.SOURCES['facts'][0], 'license': sources.SOURCES['facts'][1],
+               'original_relations': list(factmod.ORIGINAL_RELATIONS),
                'templates': factmod.HELDOUT_TEMPLATES, 'prompts': prompts},
               open(os.path.join(fixtures, 'factual-prompts.json'), 'w', encoding='utf-8'), indent=1, ensure_ascii=False)
     print(f'[data] wrote {len(train)} train / {len(valid)} held-out documents and {len(prompts)} factual prompts', flush=True)

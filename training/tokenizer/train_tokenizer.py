@@ -1,4 +1,5 @@
-"""Step 2: learn a ~4k byte-level BPE on the training split only and write the Hugging Face
+"""Step 2: learn a ~4k byte-level BPE on the first family's training text (tokenizer.jsonl: training
+split only, see data/prepare.py) and write the Hugging Face
 tokenizer.json / tokenizer_config.json that transformers.js loads."""
 import collections
 import json
@@ -42,7 +43,7 @@ def tokenizer_config():
 def main():
     t0 = time.time()
     counts = collections.Counter()
-    for line in open(os.path.join(DATA, 'train.jsonl'), encoding='utf-8'):
+    for line in open(os.path.join(DATA, 'tokenizer.jsonl'), encoding='utf-8'):
         counts.update(bpe.pieces(json.loads(line)['text']))
     print(f'[bpe] {len(counts):,} distinct pieces counted in {time.time() - t0:.1f}s', flush=True)
     vocab, merges = bpe.train(counts, VOCAB_SIZE, log=lambda s: print(s, flush=True))

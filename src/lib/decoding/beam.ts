@@ -24,7 +24,7 @@
  * log-probability / L^lengthPenalty. This is transformers' rule (`_check_early_stop_heuristic` in
  * its current beam search: the best *running* beam's score at the current length against the
  * worst finished score). It is a heuristic, not a bound: with lengthPenalty > 0 a beam that keeps
- * going can still improve its normalised score. (Transformers releases before its 2025 beam-search
+ * going can still improve its normalised score. (Older transformers releases, before its beam-search
  * rewrite compared with the best of all 2B candidates instead, which may be an EOS candidate.)
  *
  * The trace carries the beam tree for a widget: every considered candidate is a node, and a node
