@@ -11,7 +11,7 @@ import { computeExample } from '../../scripts/precompute-lib';
 import { DEFAULT_PARAMS as GEN_DEFAULTS, generationSpecs, METHODS, PRECOMPUTED_STEPS } from '../../src/components/widgets/cd-generation/params';
 import { contrastiveSpec, DEFAULT_PARAMS } from '../../src/components/widgets/contrastive/params';
 import type { ContrastiveTrace } from '../../src/lib/decoding';
-import { repetitionReport } from '../../src/lib/metrics';
+import { corpusDiversity, repetitionReport } from '../../src/lib/metrics';
 import { collectPageErrors, seriousAccessibilityViolations, waitForIslandOf } from './support/page-checks';
 import { expectNoAlert } from './support/widget-checks';
 
@@ -113,7 +113,10 @@ test('both precomputed examples are there before any model loads', async ({ page
   for (const { key } of METHODS) {
     const example = await computeExample({ id: key, spec: specs[key], steps: PRECOMPUTED_STEPS });
     const report = repetitionReport(example.steps.flatMap((s) => s.tokens));
-    await expect(generation.locator(`tbody tr[data-method="${key}"] td`).nth(4)).toHaveText(report.diversity.toFixed(3));
+    const row = generation.locator(`tbody tr[data-method="${key}"]`);
+    await expect(row.locator('td').nth(4)).toHaveText(report.diversity.toFixed(3));
+    const words = corpusDiversity([example.steps.map((s) => s.text ?? '').join('')]).diversity;
+    await expect(row.locator('td[data-col="word-diversity"]')).toHaveText(Number.isFinite(words) ? words.toFixed(3) : '—');
   }
 });
 

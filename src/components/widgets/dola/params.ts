@@ -48,12 +48,13 @@ export const SCHEMA = {
     max: 1,
     default: 0.1,
   },
+  /** 1.2: what the DoLa paper, its code and Hugging Face recommend with DoLa (1 shows the bare contrast). */
   repetitionPenalty: {
     kind: 'number',
     label: 'Repetition penalty',
     min: 1,
     max: 3,
-    default: 1,
+    default: 1.2,
   },
 } satisfies ParamSchema;
 
