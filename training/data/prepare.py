@@ -68,7 +68,7 @@ def main():
     fixtures = os.path.join(REPO, 'tests', 'fixtures')
     os.makedirs(fixtures, exist_ok=True)
     json.dump({'description': 'Held-out factual prompts: templates never seen in training (see training/data/facts.py). '
-                              'A completion is correct when the greedy continuation starts with `answer` followed by a non-letter. '
+                              'A completion is correct when the greedy continuation starts with `answer` followed by neither a letter nor a digit. '
                               f'The relations {", ".join(factmod.ORIGINAL_RELATIONS)} are the original set '
                               '(the first family was evaluated on them); the others were added with the second family.',
                'source': sources.SOURCES['facts'][0], 'license': sources.SOURCES['facts'][1],
