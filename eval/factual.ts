@@ -1,12 +1,13 @@
 /**
  * The factual prompts' correctness rule (tests/fixtures/factual-prompts.json): a completion is
- * correct when the greedy continuation starts with `answer` followed by a non-letter. Judged on
+ * correct when the greedy continuation starts with `answer` followed by neither a letter nor a
+ * digit (so " 1" does not match " 10", as training/evaluate.py judges it too). Judged on
  * the text generated so far, so a run can stop as soon as the outcome is settled.
  */
 
 export type Verdict = 'correct' | 'wrong' | 'undecided';
 
-const LETTER = /\p{L}/u;
+const WORD_CHARACTER = /[\p{L}\p{N}]/u;
 
 /**
  * `text`: the decoded continuation so far; `ended`: no more text will come (end of sequence or
@@ -22,7 +23,7 @@ export function judgeCompletion(text: string, answer: string, ended: boolean): V
     partial = true;
   }
   if (complete.startsWith(answer)) {
-    if (complete.length > answer.length) return LETTER.test(complete[answer.length]) ? 'wrong' : 'correct';
+    if (complete.length > answer.length) return WORD_CHARACTER.test(complete[answer.length]) ? 'wrong' : 'correct';
     if (!ended) return 'undecided';
     // Unfinished bytes after the answer may be a letter: not proven correct, so counted wrong.
     return partial ? 'wrong' : 'correct';

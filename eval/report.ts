@@ -95,7 +95,7 @@ export function renderMarkdown(results: Results): string {
 
   out.push('## 2. DoLa vs greedy on held-out factual prompts', '');
   out.push(
-    `${m.dola.prompts} of ${m.dola.of} prompts (${m.dola.subset}) from tests/fixtures/factual-prompts.json. Correct = the greedy continuation starts with the answer followed by a non-letter. ` +
+    `${m.dola.prompts} of ${m.dola.of} prompts (${m.dola.subset}) from tests/fixtures/factual-prompts.json. Correct = the greedy continuation starts with the answer followed by neither a letter nor a digit. ` +
       `Every DoLa run uses the DoLa paper's repetition penalty ${m.dola.repetitionPenalty}; greedy is shown without and with the same penalty so the comparison is fair. ` +
       'Candidate layers follow the reference rules for 8 layers with tied embeddings (low = [2], high = [4, 6]); static runs use one fixed premature layer (layer 0 = embedding output), where the divergence has nothing to choose.',
     '',

@@ -76,7 +76,7 @@ describe('perplexity of a continuation', () => {
 });
 
 describe("the factual prompts' correctness rule", () => {
-  it('needs the answer followed by a non-letter', () => {
+  it('needs the answer followed by neither a letter nor a digit', () => {
     expect(judgeCompletion(' Paris.', ' Paris', false)).toBe('correct');
     expect(judgeCompletion(' Paris is', ' Paris', false)).toBe('correct');
     expect(judgeCompletion(' Parisian', ' Paris', false)).toBe('wrong');
@@ -88,5 +88,9 @@ describe("the factual prompts' correctness rule", () => {
     expect(judgeCompletion(' Bogot\uFFFD', ' Bogotá', false)).toBe('undecided');
     expect(judgeCompletion(' Bogotá,', ' Bogotá', false)).toBe('correct');
     expect(judgeCompletion(' Euroé', ' Euro', false)).toBe('wrong');
+    // Numeric answers (atomic numbers, calling codes): " 1" is not the start of " 10".
+    expect(judgeCompletion(' 10', ' 1', false)).toBe('wrong');
+    expect(judgeCompletion('331', '33', false)).toBe('wrong');
+    expect(judgeCompletion(' 1.', ' 1', false)).toBe('correct');
   });
 });
