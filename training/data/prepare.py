@@ -7,6 +7,7 @@ learned from it is the same too."""
 import json
 import os
 import random
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -18,6 +19,8 @@ OUT = os.path.join(sources.CACHE, 'data')
 HELDOUT_FRACTION = 0.05
 # Paragraphs per subject (country, state, element): the facts' share of the training text.
 FACT_PARAGRAPHS = 40
+# Words in a row that a training document may not share with any held-out one.
+OVERLAP_WORDS = 13
 # Order matters: a source's split seed is its place in this list, so new sources go at the end.
 READERS = [('brown', sources.brown_documents), ('kjv', sources.kjv_documents),
            ('fortunes', sources.fortune_documents), ('wordnet', sources.wordnet_documents),
@@ -35,25 +38,65 @@ def split(docs, seed):
     return ([d for i, d in enumerate(docs) if i not in valid_idx], [d for i, d in enumerate(docs) if i in valid_idx])
 
 
-def main():
-    os.makedirs(OUT, exist_ok=True)
-    train, valid, stats = [], [], {}
+def word_ngrams(text, n=OVERLAP_WORDS):
+    words = text.split()
+    return {' '.join(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def without_heldout_overlap(train, valid):
+    """Training documents minus any that share a run of OVERLAP_WORDS words with a held-out
+    document, the decontamination rule of GPT-3 (Brown et al. 2020) with its 13 words. Held-out
+    texts do recur elsewhere: the fortune files print some fortunes twice or quote Moby-Dick, so
+    the first family trained on a few held-out fortunes. Held-out documents shorter than that are
+    compared whole."""
+    grams, whole = set(), set()
+    for d in valid:
+        g = word_ngrams(d['text'])
+        if g:
+            grams |= g
+        else:
+            whole.add(' '.join(d['text'].split()))
+    kept, dropped = [], []
+    for d in train:
+        text = ' '.join(d['text'].split())
+        if text in whole or any(h in text for h in whole if len(h) > 40) or not grams.isdisjoint(word_ngrams(text)):
+            dropped.append(d)
+        else:
+            kept.append(d)
+    return kept, dropped
+
+
+def build_documents(log=print):
+    """Every source's training and held-out documents, the facts and their paragraphs, the first
+    family's training text (for the tokenizer) and per-source statistics: everything main() writes."""
+    splits, valid, first_family_train = {}, [], []
     for seed, (name, reader) in enumerate(READERS):
-        docs = reader()
-        tr, va = split(docs, seed)
+        splits[name] = split(reader(), seed)
+        valid += splits[name][1]
+        # The tokenizer keeps the first family's training text exactly, overlaps included.
+        first_family_train += splits[name][0] if name in sources.FIRST_FAMILY_SOURCES else []
+    train, stats = [], {}
+    for name, (tr, va) in splits.items():
+        tr, dropped = without_heldout_overlap(tr, valid)
         train += tr
-        valid += va
-        stats[name] = {'train_docs': len(tr), 'valid_docs': len(va),
+        stats[name] = {'train_docs': len(tr), 'valid_docs': len(va), 'dropped_overlapping_heldout': len(dropped),
                        'train_chars': sum(len(d['text']) for d in tr), 'valid_chars': sum(len(d['text']) for d in va)}
-        print(f'[data] {name}: {len(tr)} train docs, {len(va)} held-out docs, {stats[name]["train_chars"]:,} train chars', flush=True)
+        log(f'[data] {name}: {len(tr)} train docs, {len(va)} held-out docs, {stats[name]["train_chars"]:,} train chars'
+            f'{f", {len(dropped)} dropped for sharing {OVERLAP_WORDS} words in a row with a held-out document" if dropped else ""}')
     facts = factmod.load_facts()
     fact_docs = factmod.training_documents(facts, paragraphs_per_subject=FACT_PARAGRAPHS)
     train += fact_docs
     stats['facts'] = {'facts': len(facts), 'train_docs': len(fact_docs), 'valid_docs': 0,
                       'train_chars': sum(len(d['text']) for d in fact_docs), 'valid_chars': 0}
-    print(f'[data] facts: {len(facts)} facts, {len(fact_docs)} training paragraphs', flush=True)
+    log(f'[data] facts: {len(facts)} facts, {len(fact_docs)} training paragraphs')
+    return train, valid, facts, first_family_train, stats
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    train, valid, facts, first_family_train, stats = build_documents(lambda m: print(m, flush=True))
     random.Random(1234).shuffle(train)
-    first = [d for d in train if d['source'] in sources.FIRST_FAMILY_SOURCES] + factmod.first_family_documents(facts)
+    first = first_family_train + factmod.first_family_documents(facts)
     random.Random(1234).shuffle(first)  # the first family's order, which the BPE's tie-breaks follow
     for name, docs in (('train', train), ('valid', valid), ('tokenizer', first)):
         with open(os.path.join(OUT, f'{name}.jsonl'), 'w', encoding='utf-8') as f:
