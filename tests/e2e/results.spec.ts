@@ -32,8 +32,14 @@ test('the results page shows the benchmark and the evaluation from their JSON fi
   expect(kv.map((r) => r[5])).toEqual(bench.kvCache.map((r: { speedup: number }) => `${r.speedup.toFixed(1)}×`));
 
   const repetition = await rows(page, 'repetition');
-  expect(repetition.map((r) => r.slice(1, 5))).toEqual(
-    evaluation.text.map((r: { rep2: number; rep3: number; rep4: number; diversity: number }) => [r.rep2.toFixed(1), r.rep3.toFixed(1), r.rep4.toFixed(1), r.diversity.toFixed(3)]),
+  expect(repetition.map((r) => r.slice(1, 6))).toEqual(
+    evaluation.text.map((r: { rep2: number; rep3: number; rep4: number; diversity: number; wordDiversity: number }) => [
+      r.rep2.toFixed(1),
+      r.rep3.toFixed(1),
+      r.rep4.toFixed(1),
+      r.diversity.toFixed(3),
+      r.wordDiversity.toFixed(3),
+    ]),
   );
 
   const dola = await rows(page, 'dola-accuracy');

@@ -80,7 +80,10 @@ export interface EvalTextRecord {
   rep2: number;
   rep3: number;
   rep4: number;
+  /** Per continuation on token ids, averaged. */
   diversity: number;
+  /** SimCTG's corpus measure on words, as the CD paper's numbers were computed. */
+  wordDiversity: number;
   distinct2: number;
   perplexity: number;
 }
