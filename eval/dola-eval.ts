@@ -65,7 +65,11 @@ export interface DolaRow extends Omit<DolaConfig, 'key'> {
   prompts: number;
   correct: number;
   accuracy: number;
-  /** Accuracy per relation (capital, continent, currency, language). */
+  /** The same on the original relations only (the first family's 988 prompts), for comparison with it. */
+  originalPrompts: number;
+  originalCorrect: number;
+  originalAccuracy: number;
+  /** Accuracy per relation. */
   byRelation: Record<string, number>;
   /** How often each premature layer was chosen over all generated tokens (dynamic DoLa). */
   layerChoices: Record<string, number>;
@@ -133,9 +137,12 @@ export function summarizeDola(
   candidateLayers: number[],
   outcomes: readonly DolaOutcome[],
   prompts: readonly FactualPrompt[],
+  originalRelations: ReadonlySet<string>,
 ): DolaRow {
   const { key, ...rest } = config;
   const mine = outcomes.filter((o) => o.config === key);
+  const original = mine.filter((o) => originalRelations.has(prompts[o.promptIndex].relation));
+  const originalCorrect = original.filter((o) => o.verdict === 'correct').length;
   const byRelation: Record<string, number> = {};
   for (const relation of [...new Set(prompts.map((p) => p.relation))]) {
     const subset = mine.filter((o) => prompts[o.promptIndex].relation === relation);
@@ -146,7 +153,19 @@ export function summarizeDola(
     for (const o of mine) for (const l of o.layers) layerChoices[l] = (layerChoices[l] ?? 0) + 1;
   }
   const correct = mine.filter((o) => o.verdict === 'correct').length;
-  return { config: key, ...rest, candidateLayers, prompts: mine.length, correct, accuracy: correct / mine.length, byRelation, layerChoices };
+  return {
+    config: key,
+    ...rest,
+    candidateLayers,
+    prompts: mine.length,
+    correct,
+    accuracy: correct / mine.length,
+    originalPrompts: original.length,
+    originalCorrect,
+    originalAccuracy: original.length > 0 ? originalCorrect / original.length : Number.NaN,
+    byRelation,
+    layerChoices,
+  };
 }
 
 /** The per-relation accuracies and layer choices as flat records (one per config and relation / layer), for charts. */

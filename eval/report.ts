@@ -100,7 +100,7 @@ export function renderMarkdown(results: Results): string {
       'Candidate layers follow the reference rules for 8 layers with tied embeddings (low = [2], high = [4, 6]); static runs use one fixed premature layer (layer 0 = embedding output), where the divergence has nothing to choose.',
     '',
     table(
-      ['config', 'candidate layers', 'divergence', 'rep. penalty', 'correct', 'accuracy', 'Δ vs greedy', ...Object.keys(greedy?.byRelation ?? {})],
+      ['config', 'candidate layers', 'divergence', 'rep. penalty', 'correct', 'accuracy', 'Δ vs greedy', 'original relations', ...Object.keys(greedy?.byRelation ?? {})],
       results.dola.map((r) => [
         r.config,
         r.candidateLayers.join(', ') || '–',
@@ -109,6 +109,7 @@ export function renderMarkdown(results: Results): string {
         `${r.correct}/${r.prompts}`,
         f(100 * r.accuracy, 1) + ' %',
         greedy ? (r.accuracy >= greedy.accuracy ? '+' : '') + f(100 * (r.accuracy - greedy.accuracy), 1) : '',
+        `${r.originalCorrect}/${r.originalPrompts} = ${f(100 * r.originalAccuracy, 1)} %`,
         ...Object.values(r.byRelation).map((a) => f(100 * a, 1)),
       ]),
     ),

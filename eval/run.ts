@@ -33,7 +33,10 @@ function size(name: string, full: number, small: number): number {
 const textPrompts: { source: string; doc_id: string; prompt: string }[] = JSON.parse(
   readFileSync(join(ROOT, 'tests/fixtures/heldout-text-prompts.json'), 'utf8'),
 ).prompts;
-const factualPrompts: FactualPrompt[] = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/factual-prompts.json'), 'utf8')).prompts;
+const factualFixture = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/factual-prompts.json'), 'utf8'));
+const factualPrompts: FactualPrompt[] = factualFixture.prompts;
+/** The relations the first family was evaluated on (988 prompts); the others came later. */
+const originalRelations = new Set<string>(factualFixture.original_relations ?? []);
 
 const TEXT_PROMPTS = Math.min(size('EVAL_TEXT_PROMPTS', 60, 3), textPrompts.length);
 const NEW_TOKENS = size('EVAL_NEW_TOKENS', 128, 16);
@@ -42,7 +45,7 @@ const FACTUAL_PROMPTS = Math.min(size('EVAL_FACTUAL_PROMPTS', factualPrompts.len
 const SPEC_ROUNDS = size('EVAL_SPEC_ROUNDS', 1500, 200);
 const SPEC_GAMMA = 4;
 
-/** Factual prompts of evenly spaced countries (all four relations each), so a subset stays balanced. */
+/** Factual prompts of evenly spaced subjects (every relation of each), so a subset stays balanced. */
 function factualSubset(count: number): number[] {
   if (count >= factualPrompts.length) return factualPrompts.map((_, i) => i);
   const countries = [...new Set(factualPrompts.map((p) => p.country))];
@@ -110,7 +113,7 @@ for (const [n, index] of factualIndices.entries()) {
   if ((n + 1) % 100 === 0) log(`dola: ${n + 1}/${factualIndices.length} prompts`);
 }
 const probeIds = models.expert.encode(factualPrompts[0].prompt);
-const dolaRows = configs.map((c) => summarizeDola(c, candidateLayersOf(c, memo, probeIds), outcomes, factualPrompts));
+const dolaRows = configs.map((c) => summarizeDola(c, candidateLayersOf(c, memo, probeIds), outcomes, factualPrompts, originalRelations));
 const forwardCalls = { remembered: memo.hits, run: memo.misses };
 sectionSeconds.dola = (performance.now() - t) / 1000;
 log('dola done');
@@ -145,7 +148,8 @@ const results = {
       fixture: 'tests/fixtures/factual-prompts.json',
       prompts: factualIndices.length,
       of: factualPrompts.length,
-      subset: factualIndices.length < factualPrompts.length ? 'all four relations of evenly spaced countries' : 'all',
+      subset: factualIndices.length < factualPrompts.length ? 'every relation of evenly spaced subjects' : 'all',
+      originalRelations: [...originalRelations],
       repetitionPenalty: DOLA_PENALTY,
       forwardCalls,
     },

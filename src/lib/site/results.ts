@@ -98,6 +98,10 @@ export interface EvalDolaRecord {
   prompts: number;
   correct: number;
   accuracy: number;
+  /** On the original relations only (the first family's 988 prompts). */
+  originalPrompts: number;
+  originalCorrect: number;
+  originalAccuracy: number;
 }
 
 export interface EvalSpeculativeRecord {
