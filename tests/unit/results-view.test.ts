@@ -24,6 +24,9 @@ const dola = (over: Partial<EvalDolaRecord>): EvalDolaRecord => ({
   prompts: 100,
   correct: 0,
   accuracy: 0,
+  originalPrompts: 60,
+  originalCorrect: 0,
+  originalAccuracy: 0,
   ...over,
 });
 
