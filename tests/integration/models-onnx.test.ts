@@ -76,13 +76,16 @@ async function run(session: ort.InferenceSession, fx: Fixture, ids: number[][], 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 describe('bundle size', () => {
+  const total = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce(
+      (sum, e) => sum + (e.isDirectory() ? total(join(dir, e.name)) : statSync(join(dir, e.name)).size),
+      0,
+    );
   it('everything under public/models totals at most 64 MB', () => {
-    const total = (dir: string): number =>
-      readdirSync(dir, { withFileTypes: true }).reduce(
-        (sum, e) => sum + (e.isDirectory() ? total(join(dir, e.name)) : statSync(join(dir, e.name)).size),
-        0,
-      );
     expect(total(join(ROOT, 'public', 'models'))).toBeLessThanOrEqual(64 * 1024 * 1024);
+  });
+  it('the expert, the largest download a chapter starts with, is at most 40 MB', () => {
+    expect(total(join(ROOT, 'public', 'models', 'expert'))).toBeLessThanOrEqual(40 * 1024 * 1024);
   });
 });
 
