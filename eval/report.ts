@@ -3,8 +3,16 @@ import type { DolaRow } from './dola-eval';
 import type { SpeculativeRow } from './speculative-eval';
 import type { TextRow } from './text-eval';
 
+interface ModelShape {
+  numLayers: number;
+  numHeads: number;
+  headDim: number;
+  vocabSize: number;
+}
+
 interface Results {
   meta: {
+    models: { expert: ModelShape; amateur: ModelShape; expertEarly: ModelShape };
     date: string;
     durationSeconds: number;
     sectionSeconds: Record<string, number>;
@@ -21,6 +29,7 @@ interface Results {
   speculative: SpeculativeRow[];
 }
 
+const shape = (s: ModelShape) => `${s.numLayers} layer${s.numLayers === 1 ? '' : 's'} × ${s.numHeads * s.headDim}`;
 const f = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
 const p = (x: number) => (x < 1e-4 ? x.toExponential(1) : x.toFixed(3));
 const table = (head: string[], rows: (string | number)[][]) =>
@@ -71,7 +80,7 @@ export function renderMarkdown(results: Results): string {
       `on ${m.machine.cpus} × ${m.machine.cpuModel}, Node ${m.machine.node}, load average ${f(m.machine.loadAverage1m, 1)}.` +
       (m.quick ? ' **Quick mode: reduced sizes, numbers are not meaningful.**' : ''),
     '',
-    'Models: expert (8 layers × 192), amateur (1 layer × 128) and expert-early (an early checkpoint of the expert), all trained for this site on a small public-domain corpus (see `public/models/*/MODEL_CARD.md`). Every number comes from the real models through the same sessions the site runs.',
+    `Models: expert (${shape(m.models.expert)}), amateur (${shape(m.models.amateur)}) and expert-early (an early checkpoint of the expert), all trained for this site on openly licensed text (see \`public/models/*/MODEL_CARD.md\`). Every number comes from the real models through the same sessions the site runs.`,
     '',
   );
 
@@ -152,25 +161,29 @@ export function renderMarkdown(results: Results): string {
   }
 
   const cd = byKey('cd-li2022-alpha0.1');
+  const ob = text.find((r) => r.variant === 'obrien2023');
   const bestDola = [...results.dola].filter((r) => r.method === 'dola').sort((a, b) => b.accuracy - a.accuracy)[0];
   const g = byKey('greedy');
   const nu = byKey('nucleus-p0.95');
-  out.push('## Notes: how these tiny models differ from the papers', '');
+  const e = m.models.expert;
+  out.push('## Notes: how these small models differ from the papers', '');
   out.push(
-    `- Scale: the papers use GPT-2 XL / OPT-13B (CD), LLaMA 7B–65B (DoLa) and Chinchilla 70B (speculative). Our expert has 8 layers × 192 units and a 4096-token vocabulary trained on a few MB of text, so absolute numbers are not comparable; the direction of effects is what to look at.`,
+    `- Scale: the papers use GPT-2 XL / OPT-13B (CD), LLaMA 7B–65B (DoLa) and Chinchilla 70B (speculative). Our expert has ${shape(e)} units and a ${e.vocabSize}-token vocabulary, so absolute numbers are not comparable; the direction of effects is what to look at.`,
     g && nu && cd
-      ? `- Repetition: the CD paper reports diversity 0.92 (CD) vs 0.09 (greedy) vs 0.93 (nucleus) on news text. Here: ${f(cd.diversity, 2)} (CD li2022) vs ${f(g.diversity, 2)} (greedy) vs ${f(nu.diversity, 2)} (nucleus).`
+      ? `- Repetition, measured as the CD paper measured it (SimCTG's script: whitespace words, counts summed over all continuations): the paper's logs give diversity 0.92 (CD), 0.94 (nucleus) and 0.04 (greedy) on Wikinews with GPT-2 XL (0.92 / 0.93 / 0.09 on CC-News). Here: ${f(cd.wordDiversity, 2)} (CD li2022), ${f(nu.wordDiversity, 2)} (nucleus) and ${f(g.wordDiversity, 2)} (greedy). On token ids, averaged per continuation: ${f(cd.diversity, 2)}, ${f(nu.diversity, 2)} and ${f(g.diversity, 2)}.`
       : '',
-    '- The CD paper decodes with beam search (5 beams); here CD is greedy over the contrastive score (the site\'s stepping session), with the plausibility mask kept (the reference greedy path drops it). li2022 uses the core default tau = 1 (the paper used 0.5 for GPT-2). No MAUVE or human coherence judgements: rep-n, diversity, distinct-n and expert perplexity only.',
-    g && cd
-      ? `- With this expert, greedy decoding falls into loops almost at once (rep-4 ${f(g.rep4, 0)} %), and greedy CD loosens them only partly (rep-4 ${f(cd.rep4, 0)} % for li2022; obrien2023 with the early checkpoint barely differs from greedy). A likely reason (not tested here): CD's large gap in the paper comes from an amateur that shares the expert's failure modes at a larger scale; our 1-layer amateur and early checkpoint may simply be weak in different ways. Sampling (nucleus, top-k) repeats little but its text is far less probable to the expert (perplexity) and reads as noise.`
+    '- The CD paper decodes with beam search (5 beams); here CD is greedy over the contrastive score (the site\'s stepping session), with the plausibility mask kept (the reference greedy path drops it). li2022 uses the core default tau = 1 (the paper says 0.5 or 1.0). No MAUVE or human coherence judgements: rep-n, diversity, distinct-n and expert perplexity only.',
+    g && cd && ob
+      ? `- Loops: greedy repeats ${f(g.rep4, 0)} % of its 4-grams of tokens; CD li2022 ${f(cd.rep4, 0)} %, obrien2023 with the early checkpoint ${f(ob.rep4, 0)} %.`
       : '',
-    '- Expert perplexity rewards text the expert already finds probable; degenerate repetition has low perplexity. Read it together with the repetition columns.',
-    '- DoLa\'s headline is TruthfulQA on 7B+ models; here the task is short factual completions (capital, continent, currency, language) on templates held out from training. With 8 layers the low bucket is a single layer (2), so its jsd and reference rows coincide, and the repetition penalty also penalises answer words that appear in the prompt (e.g. country names inside capital names), which the greedy-with-penalty row isolates.',
+    cd && nu
+      ? `- Expert perplexity rewards text the expert already finds probable, and degenerate repetition has low perplexity, so read it with the repetition columns. The CD paper's claim is diversity close to sampling's at a far lower perplexity than sampling's: here CD li2022's text has expert perplexity ${f(cd.perplexity, 1)} against nucleus sampling's ${f(nu.perplexity, 1)} (${f(cd.perplexity / nu.perplexity, 2)}×).`
+      : '',
+    `- DoLa's headline is TruthfulQA on 7B+ models; here the task is short factual completions on templates held out from training. With ${e.numLayers} layers and tied embeddings the low bucket is ${e.numLayers === 8 ? 'a single layer (2), so its jsd and reference rows coincide' : 'small'}, and the repetition penalty also penalises answer words that appear in the prompt (e.g. country names inside capital names), which the greedy-with-penalty row isolates.`,
     greedy && bestDola
-      ? `- Factual accuracy is near the floor: greedy answers ${greedy.correct} of ${greedy.prompts} prompts (${f(100 * greedy.accuracy, 1)} %); the best DoLa row (${bestDola.config}) answers ${bestDola.correct} (${f(100 * bestDola.accuracy, 1)} %), mostly in the currency relation; the high bucket picks layer 4 almost every time, so it matches static layer 4. The direction matches the paper (contrasting with an early layer helps; the last layers, 6 and 7, do not), but the gains rest on a few dozen prompts of one relation, and the repetition penalty changes nothing for greedy here.`
+      ? `- Factual accuracy: greedy answers ${greedy.correct} of ${greedy.prompts} prompts (${f(100 * greedy.accuracy, 1)} %; ${f(100 * greedy.originalAccuracy, 1)} % on the original four relations); the best DoLa row (${bestDola.config}) answers ${bestDola.correct} (${f(100 * bestDola.accuracy, 1)} %; ${f(100 * bestDola.originalAccuracy, 1)} % on the original relations).`
       : '',
-    '- Speculative sampling: exactness is a property of the rule, not of model size, so this check carries over directly. The acceptance rate depends on how close the tiny draft is to the target.',
+    '- Speculative sampling: exactness is a property of the rule, not of model size, so this check carries over directly. The acceptance rate depends on how close the draft is to the target.',
     '',
   );
   return out.filter((line, i, all) => !(line === '' && all[i - 1] === '')).join('\n');
