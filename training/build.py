@@ -17,7 +17,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 CACHE = os.path.join(HERE, '.cache')
-PY = '/usr/bin/python3'  # Debian's interpreter: the one that sees python3-torch
+PY = os.environ.get('PYTHON', '/usr/bin/python3')  # Debian's interpreter sees python3-torch; PYTHON overrides (e.g. a GPU machine's own)
 APT_PACKAGES = ['python3-torch', 'python3-numpy', 'python3-onnx', 'python3-regex', 'libopenblas0-pthread',
                 'bible-kjv', 'bible-kjv-text', 'fortunes', 'fortunes-min', 'wordnet-base', 'dict-devil', 'dict-elements',
                 'jargon-text']  # the last: evaluation only, English none of the training sources contains
