@@ -112,13 +112,20 @@ def unseen_loss(model, tok):
 
 @torch.no_grad()
 def greedy_text(model, tok, prompt_ids, max_new):
-    ids = list(prompt_ids)
+    """Greedy continuation through the KV cache (the export's path, tested equal to recomputing)."""
+    cfg = model.cfg
+    H, D = cfg.n_head, cfg.n_embd // cfg.n_head
+    past = [(torch.zeros(1, H, 0, D), torch.zeros(1, H, 0, D)) for _ in range(cfg.n_layer)]
+    ids, new = list(prompt_ids), list(prompt_ids)
     for _ in range(max_new):
-        logits, _ = model(torch.tensor([ids]))
+        P = len(ids) - len(new)
+        logits, past, _ = model.forward_cached(torch.tensor([new]), torch.ones(1, len(ids), dtype=torch.int64),
+                                               torch.arange(P, len(ids)).unsqueeze(0), past)
         nxt = int(logits[0, -1].argmax())
         if nxt == tok.eot_id:
             break
         ids.append(nxt)
+        new = [nxt]
     return tok.decode(ids[len(prompt_ids):])
 
 
