@@ -4,6 +4,7 @@
  * works, because the damaged copy is removed from the cache.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { findModel } from '../../src/lib/runtime/registry';
 import { waitForIslands } from './support/page-checks';
 
 interface LoadSummary {
@@ -37,7 +38,7 @@ test('a second visit loads the bundled model from the browser cache', async ({ p
   await page.goto('/dev/runtime/');
   await waitForIslands(page);
   const first = await loadInPage(page, 'amateur');
-  expect(first).toEqual({ bytes: 3_163_370, device: 'wasm' });
+  expect(first).toEqual({ bytes: findModel('amateur')!.downloadBytes, device: 'wasm' });
   expect(modelRequests).toContain('/models/amateur/onnx/model.onnx');
 
   modelRequests.length = 0;

@@ -204,7 +204,7 @@ describe('load failures end in typed errors that say what to do', () => {
     const error = await loadError(pair, 'expert');
     expect(error.kind).toBe('timeout');
     expect(error.message).toBe(
-      'The download of onnx/model.onnx of Bundled expert (8 layers × 192) stopped arriving: no data came for 0.3 s, so the connection looks stalled.',
+      'The download of onnx/model.onnx of Bundled expert (8 layers × 224) stopped arriving: no data came for 0.3 s, so the connection looks stalled.',
     );
     expect(error.url).toBe(`${server.origin}/models/expert/onnx/model.onnx`);
     expect(error.action).toMatch(/retry/);

@@ -65,7 +65,7 @@ export const BUNDLED_MODEL_FILES = [
  * tests/integration/runtime-loading.test.ts, which recomputes it): browser caches are named after
  * it, so a rebuilt model is never served from an old cache. Update it when the models change.
  */
-export const BUNDLED_MODELS_VERSION = '53759f9a837ec6a0';
+export const BUNDLED_MODELS_VERSION = 'ef8f4c6a1ff921da';
 
 const BUNDLED_FAMILY = 'bundled-bpe-4096';
 const SMOLLM2_FAMILY = 'smollm2';
@@ -78,7 +78,7 @@ export const MODELS: readonly ModelEntry[] = [
     label: 'Bundled amateur (1 layer × 128)',
     source: { kind: 'bundled', folder: 'amateur' },
     dtype: 'fp32',
-    downloadBytes: 3_163_370,
+    downloadBytes: 3_162_866,
     sizeSource: 'measured',
     layerLogits: true,
     tokenizerFamily: BUNDLED_FAMILY,
@@ -86,10 +86,10 @@ export const MODELS: readonly ModelEntry[] = [
   },
   {
     id: 'expert',
-    label: 'Bundled expert (8 layers × 192)',
+    label: 'Bundled expert (8 layers × 224)',
     source: { kind: 'bundled', folder: 'expert' },
     dtype: 'fp32',
-    downloadBytes: 17_814_560,
+    downloadBytes: 23_492_977,
     sizeSource: 'measured',
     layerLogits: true,
     tokenizerFamily: BUNDLED_FAMILY,
@@ -100,7 +100,7 @@ export const MODELS: readonly ModelEntry[] = [
     label: 'Bundled expert, early checkpoint',
     source: { kind: 'bundled', folder: 'expert-early' },
     dtype: 'fp32',
-    downloadBytes: 17_814_565,
+    downloadBytes: 23_492_982,
     sizeSource: 'measured',
     layerLogits: true,
     tokenizerFamily: BUNDLED_FAMILY,
