@@ -3,8 +3,8 @@ import type { DolaSpec } from '../../../lib/runtime/protocol';
 import type { ParamSchema, ParamValues } from '../../../lib/site/url-state';
 
 export const PREFIX = 'dola';
-/** A held-out factual prompt (tests/fixtures/factual-prompts.json): greedy misses it, DoLa says " Arabic". */
-export const DEFAULT_PROMPT = 'The language you will hear most in Bahrain is';
+/** A held-out factual prompt (tests/fixtures/factual-prompts.json): greedy misses it, and the two divergences pick different layers at the first step and answer differently. */
+export const DEFAULT_PROMPT = 'The language you will hear most in Myanmar is';
 /** The bundled expert: 8 blocks, so hidden states 0..8 and premature layers 0..7. */
 export const MODEL = 'expert';
 export const MAX_PREMATURE_LAYER = 7;
