@@ -12,6 +12,7 @@ import { DEFAULT_PARAMS, dolaSpec } from '../../src/components/widgets/dola/para
 import type { PrecomputedExample } from '../../src/components/widgets/shared/precomputed';
 import type { DolaTrace } from '../../src/lib/decoding';
 import { collectPageErrors, seriousAccessibilityViolations, waitForIslandOf } from './support/page-checks';
+import { expectShownNumber } from './support/shown-number';
 
 const PAGE = '/explainers/03-dola/';
 const PRECOMPUTED = join(import.meta.dirname, '..', '..', 'src', 'components', 'widgets', 'precomputed');
@@ -35,7 +36,7 @@ async function expectDetail(widget: Locator, trace: DolaTrace): Promise<void> {
   await expect(widget.getByTestId('premature-layer')).toHaveText(String(trace.prematureLayer));
   await expect(widget.getByTestId('candidate-layers')).toHaveText(trace.candidateLayers.join(', '));
   await expect(widget.getByTestId('chosen-token')).toHaveText(String(trace.chosen.token));
-  await expect(widget.getByTestId('chosen-score')).toHaveText(trace.chosen.score.toFixed(4));
+  await expectShownNumber(widget.getByTestId('chosen-score'), trace.chosen.score, 4);
   await expect(widget.getByTestId('head-size')).toHaveText(String(trace.head.size));
   const divergences = widget.getByTestId('divergences').locator('tbody tr');
   await expect(divergences).toHaveCount(trace.layerDivergences.length);
@@ -48,20 +49,22 @@ async function expectDetail(widget: Locator, trace: DolaTrace): Promise<void> {
   await expect(scores).toHaveCount(listed.length);
   for (const [i, c] of listed.entries()) {
     await expect(scores.nth(i)).toHaveAttribute('data-token', String(c.token));
-    await expect(scores.nth(i).locator('td').nth(5)).toContainText(c.score === null ? '−∞' : c.score.toFixed(4));
+    if (c.score === null) await expect(scores.nth(i).locator('td').nth(5)).toContainText('−∞');
+    else await expectShownNumber(scores.nth(i).locator('td').nth(5), c.score, 4);
   }
   // The logit lens: the top token's probability at every layer (the table behind the heatmap).
   const lens = widget.getByTestId('layer-probs').locator('tbody tr').first();
   await expect(lens).toHaveAttribute('data-token', String(trace.topTokens[0]));
   for (let layer = 0; layer <= trace.matureLayer; layer++) {
-    await expect(lens.locator('td').nth(layer)).toHaveText(trace.layerProbs[layer][0].toFixed(3));
+    await expectShownNumber(lens.locator('td').nth(layer), trace.layerProbs[layer][0], 3);
   }
 }
 
 test('both divergences step on the real model and show the numbers the sessions compute', async ({ page }) => {
   test.setTimeout(180_000);
   const errors = collectPageErrors(page);
-  const params = { ...DEFAULT_PARAMS, repetitionPenalty: 1.2 };
+  // Not the defaults, whose precomputed example the widget would show instead of step 0.
+  const params = { ...DEFAULT_PARAMS, repetitionPenalty: 1 };
   const steps = 3;
   const jsd = (
     await computeExample({
@@ -78,7 +81,7 @@ test('both divergences step on the real model and show the numbers the sessions 
     })
   ).steps;
 
-  await page.goto(`${PAGE}?dola.repetitionPenalty=1.2`);
+  await page.goto(`${PAGE}?dola.repetitionPenalty=1`);
   const widget = page.locator(WIDGET);
   await waitForIslandOf(page, WIDGET);
   await expect(widget.getByTestId('device-badge')).toHaveText('WASM', {
