@@ -7,10 +7,9 @@
  * amateur) loads and runs regardless; once the file is served again Retry loads the model (the
  * damaged copies did not stay in the browser's cache) and the widget steps.
  */
-import { readFileSync } from 'node:fs';
 import { expect, test, type Locator, type Route } from '@playwright/test';
 import { STALL_TIMEOUT_SETTING } from '../../src/lib/runtime/browser-runtime';
-import { startModelServer, type ModelServer } from '../integration/support/model-server';
+import { startModelServer, type Fault as ServerFault, type ModelServer } from '../integration/support/model-server';
 import { waitForIslandOf } from './support/page-checks';
 import { expectNoAlert } from './support/widget-checks';
 
@@ -18,10 +17,22 @@ const PAGE = '/explainers/02-contrastive-decoding/?cd.amateur=expert-early&cdgen
 const WIDGET = 'figure[data-widget="contrastive"]';
 const OTHER = 'figure[data-widget="cd-generation"]';
 const FILE = '**/models/expert-early/onnx/model.onnx';
-const ONNX = readFileSync(new URL('../../public/models/expert-early/onnx/model.onnx', import.meta.url));
+const SERVED = '/models/expert-early/onnx/model.onnx';
 const LABEL = 'Bundled expert, early checkpoint';
 
 let server: ModelServer;
+
+/**
+ * Serves the file from the real model server with a fault. Its headers leave at once, as a real
+ * host's would; a 23 MB body fulfilled through Playwright arrives only as a whole, which on a busy
+ * machine can take longer than the stall timeout and look like a stall.
+ */
+function fromServerWith(fault: ServerFault): (route: Route) => Promise<void> {
+  return (route) => {
+    server.faults.set(SERVED, fault);
+    return route.continue({ url: `${server.origin}${SERVED}` });
+  };
+}
 test.beforeAll(async () => {
   server = await startModelServer();
 });
@@ -53,19 +64,19 @@ const FAULTS: Fault[] = [
   },
   {
     name: 'cut off mid-download (a real server sends half, then closes the connection)',
-    handler: (route) => route.continue({ url: `${server.origin}/models/expert-early/onnx/model.onnx` }),
+    handler: fromServerWith({ kind: 'drop' }),
     message: new RegExp(`^The connection dropped while downloading ${LABEL}`),
     action: /Check your connection and retry\./,
   },
   {
     name: 'corrupt (the right length of junk)',
-    handler: (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.alloc(ONNX.length, 7) }),
+    handler: fromServerWith({ kind: 'corrupt' }),
     message: new RegExp(`^A file of ${LABEL} arrived damaged and could not be read`),
     action: /The damaged copy was removed from this browser's cache: retry to download it again\./,
   },
   {
     name: 'truncated (a clean response of its first half)',
-    handler: (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: ONNX.subarray(0, ONNX.length >> 1) }),
+    handler: fromServerWith({ kind: 'truncate' }),
     message: new RegExp(`^A file of ${LABEL} arrived damaged and could not be read`),
     action: /The damaged copy was removed from this browser's cache: retry to download it again\./,
   },
@@ -89,7 +100,6 @@ test('a model file that 404s, stalls, is cut off, corrupt or truncated: each say
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.addInitScript(([key]) => localStorage.setItem(key, '2000'), [STALL_TIMEOUT_SETTING]);
-  server.faults.set('/models/expert-early/onnx/model.onnx', { kind: 'drop' });
   let fault = FAULTS[0];
   const handler = (route: Route): Promise<void> | void => fault.handler(route);
   await page.route(FILE, handler);
