@@ -4,7 +4,8 @@
 
 The factual evaluation asks in held-out phrasings the model never saw. This asks the same
 capitals and continents in one of the training phrasings (the first words of a training template,
-up to the answer) and prints greedy exact match for both, so the two failures can be told apart."""
+up to the answer) and scores both exactly as evaluate.py does, so the two failures can be told
+apart."""
 import json
 import os
 import sys
@@ -13,32 +14,27 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from evaluate import greedy_text, is_match  # noqa: E402
 from export_onnx import load_checkpoint  # noqa: E402
 from tokenize_data import load_tokenizer  # noqa: E402
 
 TRAINING_PHRASINGS = {'capital': 'The capital of {c} is', 'continent': '{c} is located on the continent of'}
-NEW_TOKENS = 6
 
 
-@torch.no_grad()
-def greedy_text(model, tokenizer, prompt):
-    ids = torch.tensor([tokenizer.encode(prompt)])
-    for _ in range(NEW_TOKENS):
-        out = model(ids)
-        logits = out[0] if isinstance(out, tuple) else out
-        ids = torch.cat([ids, logits[:, -1].argmax(-1, keepdim=True)], 1)
-    return tokenizer.decode(ids[0, -NEW_TOKENS:].tolist())
+def answered(model, tok, prompt, answer):
+    continuation = greedy_text(model, tok, tok.encode(prompt), len(tok.encode(answer)) + 2)
+    return is_match(continuation, answer)
 
 
 def main():
     torch.set_num_threads(2)
-    tokenizer = load_tokenizer()
+    tok = load_tokenizer()
     model = load_checkpoint(os.path.join(HERE, 'checkpoints', 'expert', 'best.pt'))[0].eval()
     prompts = json.load(open(os.path.join(HERE, '..', 'tests', 'fixtures', 'factual-prompts.json')))['prompts']
     for relation, phrasing in TRAINING_PHRASINGS.items():
         cases = [p for p in prompts if p['relation'] == relation]
-        held_out = sum(greedy_text(model, tokenizer, p['prompt']).startswith(p['answer']) for p in cases)
-        seen = sum(greedy_text(model, tokenizer, phrasing.format(c=p['country'])).startswith(p['answer']) for p in cases)
+        held_out = sum(answered(model, tok, p['prompt'], p['answer']) for p in cases)
+        seen = sum(answered(model, tok, phrasing.format(c=p['country']), p['answer']) for p in cases)
         print(f'{relation:<10} held-out phrasing {held_out}/{len(cases)}   training phrasing "{phrasing}" {seen}/{len(cases)}')
 
 
