@@ -9,7 +9,7 @@
  * prompt), and a call from an empty cache that extends `anchor` is split into the remembered
  * anchor plus the rest, so a speculative target's first forward reuses the prefix.
  */
-import type { CausalLM, ForwardResult, KvCache } from '../src/lib/sessions/model';
+import type { CausalLM, ForwardOptions, ForwardResult, KvCache } from '../src/lib/sessions/model';
 
 export class MemoCausalLM implements CausalLM {
   private readonly memo = new Map<string, ForwardResult>();
@@ -32,28 +32,34 @@ export class MemoCausalLM implements CausalLM {
     this.memo.clear();
   }
 
-  async forward(inputIds: number[][], cache: KvCache | null): Promise<ForwardResult> {
+  async forward(inputIds: number[][], cache: KvCache | null, options?: ForwardOptions): Promise<ForwardResult> {
     const before = cache === null ? [] : this.held.get(cache);
-    if (inputIds.length !== 1 || before === undefined) return this.inner.forward(inputIds, cache);
+    if (inputIds.length !== 1 || before === undefined) return this.inner.forward(inputIds, cache, options);
     const ids = inputIds[0];
     const anchor = this.options.anchor;
     if (cache === null && anchor && ids.length > anchor.length && anchor.every((t, i) => ids[i] === t)) {
       const head = await this.forward([[...anchor]], null);
-      const rest = await this.run([ids.slice(anchor.length)], head.cache, anchor, false);
+      const rest = await this.run([ids.slice(anchor.length)], head.cache, anchor, false, options);
       return { logits: [[...head.logits[0], ...rest.logits[0]]], layerLogits: rest.layerLogits, cache: rest.cache };
     }
-    return this.run(inputIds, cache, before, this.options.memoizeAll || cache === null);
+    return this.run(inputIds, cache, before, this.options.memoizeAll || cache === null, options);
   }
 
-  private async run(inputIds: number[][], cache: KvCache | null, before: readonly number[], remember: boolean): Promise<ForwardResult> {
-    const key = `${before.join(',')}|${inputIds[0].join(',')}`;
+  private async run(
+    inputIds: number[][],
+    cache: KvCache | null,
+    before: readonly number[],
+    remember: boolean,
+    options?: ForwardOptions,
+  ): Promise<ForwardResult> {
+    const key = `${before.join(',')}|${inputIds[0].join(',')}|${options?.layerLogits === true ? 'layers' : ''}`;
     const known = remember ? this.memo.get(key) : undefined;
     if (known) {
       this.hits++;
       return known;
     }
     this.misses++;
-    const result = await this.inner.forward(inputIds, cache);
+    const result = await this.inner.forward(inputIds, cache, options);
     this.held.set(result.cache, [...before, ...inputIds[0]]);
     if (remember) this.memo.set(key, result);
     return result;

@@ -1,8 +1,10 @@
 """Step 5: export a checkpoint to the folder layout transformers.js loads:
 public/models/<name>/{config.json, generation_config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx}.
 
-Graph inputs:  input_ids, attention_mask, position_ids, past_key_values.{i}.key/value
-Graph outputs: logits, present.{i}.key/value, layer_logits (N+1, batch_size, vocab) for DoLa.
+Graph inputs:  input_ids, attention_mask, position_ids, past_key_values.{i}.key/value,
+               output_layer_logits (bool scalar: compute layer_logits on this run or not)
+Graph outputs: logits, present.{i}.key/value, layer_logits (N+1, batch_size, vocab) for DoLa,
+               or an empty [0, 0, 0] tensor when output_layer_logits is false (gate_output.py).
 The batch dimension is named exactly `batch_size`: transformers.js sizes its first (empty)
 KV cache from that name and builds a 0-sized one otherwise."""
 import argparse
@@ -17,6 +19,7 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from gate_output import gate_file  # noqa: E402
 from model import GPT, GPTConfig  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(HERE, '..'))
@@ -104,6 +107,7 @@ def export(model, out_dir, opset=14):
                           # Folding constants would materialise a transposed copy of the tied embedding.
                           do_constant_folding=False)
     dups = deduplicate_initializers(path)
+    gate_file(path)
     onnx.checker.check_model(onnx.load(path))
     return path, dups
 
@@ -124,7 +128,8 @@ def write_configs(model, out_dir, name, extra):
         'transformers.js_config': {'dtype': 'fp32'},
         # Our additions, read by the site: what the extra ONNX output holds.
         'layer_logits': {'output': 'layer_logits', 'shape': ['n_layer + 1', 'batch_size', 'vocab_size'],
-                         'position': 'last', 'hidden_states': '0 = embedding output, i = output of block i',
+                         'position': 'last', 'computed_when': 'input output_layer_logits is true',
+                         'hidden_states': '0 = embedding output, i = output of block i',
                          'final_norm_on_premature_layers': False,
                          'last_entry': 'equals logits at the last position (final layer norm applied)'},
         'model_name': name,

@@ -52,13 +52,25 @@ function emptyCache(fx: Fixture, batch: number): Cache {
   return { keys: Array.from({ length: fx.n_layer }, make), values: Array.from({ length: fx.n_layer }, make) };
 }
 
-/** One forward pass. ids/positions are [batch][T]; mask is [batch][past + T]. */
-async function run(session: ort.InferenceSession, fx: Fixture, ids: number[][], mask: number[][], positions: number[][], cache: Cache) {
+/**
+ * One forward pass. ids/positions are [batch][T]; mask is [batch][past + T]. layer_logits are
+ * computed unless `layerLogits` is false.
+ */
+async function run(
+  session: ort.InferenceSession,
+  fx: Fixture,
+  ids: number[][],
+  mask: number[][],
+  positions: number[][],
+  cache: Cache,
+  layerLogits = true,
+) {
   const B = ids.length;
   const feeds: Record<string, ort.Tensor> = {
     input_ids: int64(ids.flat(), [B, ids[0].length]),
     attention_mask: int64(mask.flat(), [B, mask[0].length]),
     position_ids: int64(positions.flat(), [B, positions[0].length]),
+    output_layer_logits: new ort.Tensor('bool', [layerLogits], []),
   };
   for (let i = 0; i < fx.n_layer; i++) {
     feeds[`past_key_values.${i}.key`] = cache.keys[i];
@@ -101,10 +113,16 @@ for (const name of MODELS) {
     it('has the inputs, outputs and `batch_size` dimension that transformers.js expects', () => {
       const past = range(0, N).flatMap((i) => [`past_key_values.${i}.key`, `past_key_values.${i}.value`]);
       const present = range(0, N).flatMap((i) => [`present.${i}.key`, `present.${i}.value`]);
-      expect([...session.inputNames].sort()).toEqual(['attention_mask', 'input_ids', 'position_ids', ...past].sort());
+      const inputs = ['attention_mask', 'input_ids', 'position_ids', 'output_layer_logits', ...past];
+      expect([...session.inputNames].sort()).toEqual(inputs.sort());
       expect([...session.outputNames].sort()).toEqual(['layer_logits', 'logits', ...present].sort());
       for (const meta of [...session.inputMetadata, ...session.outputMetadata]) {
         if (!meta.isTensor) throw new Error(`${meta.name} is not a tensor`);
+        if (meta.name === 'output_layer_logits') {
+          expect(meta.type).toBe('bool');
+          expect(meta.shape).toEqual([]);
+          continue;
+        }
         const batchAxis = meta.name === 'layer_logits' ? 1 : 0;
         expect(meta.shape[batchAxis], meta.name).toBe('batch_size');
       }
@@ -146,6 +164,20 @@ for (const name of MODELS) {
       const last = (out.logits.data as Float32Array).subarray((T - 1) * V, T * V);
       expect(maxAbsDiff(ll.subarray(N * V, (N + 1) * V), last)).toBe(0);
       for (let j = 0; j < N; j++) expect(maxAbsDiff(ll.subarray(j * V, (j + 1) * V), last)).toBeGreaterThan(1e-3);
+    });
+
+    it('without output_layer_logits it skips layer_logits and returns the same logits and cache, bit for bit', async () => {
+      const p = fx.prompts[1];
+      const T = p.ids.length;
+      const whole = (layerLogits: boolean) => run(session, fx, [p.ids], [p.ids.map(() => 1)], [range(0, T)], emptyCache(fx, 1), layerLogits);
+      const on = await whole(true);
+      const off = await whole(false);
+      expect(off.layerLogits.dims).toEqual([0, 0, 0]);
+      expect(maxAbsDiff(off.logits.data as Float32Array, on.logits.data as Float32Array)).toBe(0);
+      for (let i = 0; i < N; i++) {
+        expect(maxAbsDiff(off.cache.keys[i].data as Float32Array, on.cache.keys[i].data as Float32Array)).toBe(0);
+        expect(maxAbsDiff(off.cache.values[i].data as Float32Array, on.cache.values[i].data as Float32Array)).toBe(0);
+      }
     });
 
     it('KV-cache incremental logits equal full-sequence logits', async () => {

@@ -137,7 +137,7 @@ describe('back() then step() reproduces each session exactly', async () => {
     let failNext = false;
     const flaky: CausalLM = {
       info: expert.model.info,
-      forward: (ids, cache) => (failNext ? Promise.reject(new Error('simulated failure')) : expert.model.forward(ids, cache)),
+      forward: (ids, cache, options) => (failNext ? Promise.reject(new Error('simulated failure')) : expert.model.forward(ids, cache, options)),
       cropCache: (cache, length) => expert.model.cropCache(cache, length),
       selectCacheRows: (cache, rows) => expert.model.selectCacheRows(cache, rows),
       disposeCache: (cache) => expert.model.disposeCache(cache),

@@ -19,7 +19,7 @@ describe('DoLa session with the expert', async () => {
     expect(run.steps.length).toBe(5);
     for (const step of run.steps) {
       const before = session.ids.slice(0, prompt.length + step.index - 1);
-      const out = await model.forward([before], null);
+      const out = await model.forward([before], null, { layerLogits: true });
       const logits = out.logits[0][before.length - 1];
       const layers = out.layerLogits?.[0];
       expect(layers?.length).toBe(N + 1);

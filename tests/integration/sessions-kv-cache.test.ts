@@ -12,6 +12,18 @@ describe('KV cache of the transformers.js adapter (expert)', async () => {
   const { model, encode } = await loadModel('expert');
   const prompt = encode(PROMPT_TEXT);
 
+  it('returns layer_logits only when asked, with the same logits and cache either way', async () => {
+    const plain = await model.forward([prompt], null);
+    const withLayers = await model.forward([prompt], null, { layerLogits: true });
+    expect(plain.layerLogits).toBeNull();
+    expect(withLayers.layerLogits?.[0].length).toBe(model.info.numLayers + 1);
+    plain.logits[0].forEach((row, t) => expect(maxAbsDiff(row, withLayers.logits[0][t])).toBe(0));
+    const next = [argmax(plain.logits[0][prompt.length - 1])];
+    const a = await model.forward([next], plain.cache);
+    const b = await model.forward([next], withLayers.cache);
+    expect(maxAbsDiff(a.logits[0][0], b.logits[0][0])).toBe(0);
+  });
+
   it('cached logits equal a full recompute over 100 steps (max abs diff <= 1e-4)', async () => {
     const steps = Math.min(100, model.info.contextLength - prompt.length);
     const sequence = new CachedSequence(model);

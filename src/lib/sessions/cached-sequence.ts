@@ -3,12 +3,12 @@
  * the cache has not seen. Undo is a crop back to an earlier length, which gives exactly the cache
  * that existed then (a cache's first positions never change once computed).
  */
-import type { CausalLM, KvCache } from './model';
+import type { CausalLM, ForwardOptions, KvCache } from './model';
 
 export interface Extension {
   /** One row of logits per newly fed position. */
   logits: Float32Array[];
-  /** Early-exit logits at the last fed position, layer 0..N; null if the model has none. */
+  /** Early-exit logits at the last fed position, layer 0..N; null unless asked for and available. */
   layerLogits: Float32Array[] | null;
   /** Wall time of the forward call. */
   ms: number;
@@ -26,7 +26,7 @@ export class CachedSequence {
   }
 
   /** Runs the model over the part of `sequence` not yet cached; `sequence` starts with what is. */
-  async extend(sequence: readonly number[]): Promise<Extension> {
+  async extend(sequence: readonly number[], options?: ForwardOptions): Promise<Extension> {
     const cached = this.fed.length;
     if (sequence.length <= cached) {
       throw new RangeError(`nothing new to feed: ${cached} tokens are cached and the sequence has ${sequence.length}`);
@@ -36,7 +36,7 @@ export class CachedSequence {
     }
     const fresh = sequence.slice(cached);
     const start = performance.now();
-    const result = await this.model.forward([fresh], this.cache);
+    const result = await this.model.forward([fresh], this.cache, options);
     const ms = performance.now() - start;
     this.replaceCache(result.cache);
     this.fed = [...sequence];

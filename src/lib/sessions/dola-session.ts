@@ -77,7 +77,7 @@ export class DolaSession extends SteppingSession<DolaTrace, Snapshot> {
 
   protected async advance(): Promise<SessionStep<DolaTrace>> {
     const info = this.model.info;
-    const { layerLogits, ms } = await this.sequence.extend(this.tokens);
+    const { layerLogits, ms } = await this.sequence.extend(this.tokens, { layerLogits: true });
     if (layerLogits === null) throw new Error(`${info.name} returned no layer_logits although its export declares them`);
     const { token, trace } = dolaStep(layerLogits, {
       candidateLayers: this.candidateLayers,

@@ -24,7 +24,7 @@ export interface ModelInfo {
   eosTokenId: number | null;
   /** Whether the output matrix is the input embedding (DoLa's candidate buckets depend on it). */
   tiedEmbeddings: boolean;
-  /** Whether `forward` returns early-exit logits for every layer (needed by DoLa). */
+  /** Whether `forward` can return early-exit logits for every layer (needed by DoLa). */
   hasLayerLogits: boolean;
 }
 
@@ -38,10 +38,18 @@ export interface KvCache {
 export interface ForwardResult {
   /** [batch][position]: one row of logits over the vocabulary per new token. */
   logits: Float32Array[][];
-  /** [batch][layer 0..N]: early-exit logits at the last new position; null without them. */
+  /** [batch][layer 0..N]: early-exit logits at the last new position; null unless asked for and available. */
   layerLogits: Float32Array[][] | null;
   /** The cache extended by the new tokens (a new value; the input cache is unchanged). */
   cache: KvCache;
+}
+
+export interface ForwardOptions {
+  /**
+   * Also compute the early-exit logits of every layer (DoLa). They cost about as much as the
+   * blocks themselves, so a model that can skip them does unless asked.
+   */
+  layerLogits?: boolean;
 }
 
 export interface CausalLM {
@@ -51,7 +59,7 @@ export interface CausalLM {
    * token) after the tokens already in `cache` (null: nothing cached; otherwise its batch must
    * equal inputIds.length). Throws a RangeError rather than run past `info.contextLength`.
    */
-  forward(inputIds: number[][], cache: KvCache | null): Promise<ForwardResult>;
+  forward(inputIds: number[][], cache: KvCache | null, options?: ForwardOptions): Promise<ForwardResult>;
   /** The first `length` tokens of every row (0 <= length <= cache.length), as a new cache. */
   cropCache(cache: KvCache, length: number): KvCache;
   /** A new cache whose row i is row `rows[i]` of `cache` (beam search's reorder). */

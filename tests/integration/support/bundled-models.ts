@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { loadBundledModel, type LoadedModel } from '../../../src/lib/runtime/model';
-import type { CausalLM, ForwardResult, KvCache } from '../../../src/lib/sessions/model';
+import type { CausalLM, ForwardOptions, ForwardResult, KvCache } from '../../../src/lib/sessions/model';
 
 const MODELS_DIR = join(import.meta.dirname, '..', '..', '..', 'public', 'models');
 
@@ -31,9 +31,9 @@ export function recordingModel(model: CausalLM): CausalLM & { calls: ForwardCall
     info: model.info,
     calls,
     furthest: () => Math.max(0, ...calls.map((c) => c.cachedBefore + c.newTokens)),
-    forward(inputIds: number[][], cache: KvCache | null): Promise<ForwardResult> {
+    forward(inputIds: number[][], cache: KvCache | null, options?: ForwardOptions): Promise<ForwardResult> {
       calls.push({ batch: inputIds.length, newTokens: inputIds[0]?.length ?? 0, cachedBefore: cache?.length ?? 0 });
-      return model.forward(inputIds, cache);
+      return model.forward(inputIds, cache, options);
     },
     cropCache: (cache, length) => model.cropCache(cache, length),
     selectCacheRows: (cache, rows) => model.selectCacheRows(cache, rows),

@@ -2,22 +2,26 @@
  * CausalLM (src/lib/sessions/model.ts) on a model that transformers.js loaded from a GPT-2-style
  * ONNX export: inputs input_ids, attention_mask, position_ids and past_key_values.{i}.key/value
  * ([batch, heads, past, headDim]); outputs logits, present.{i}.key/value and, when exported,
- * layer_logits ([N + 1, batch, vocab] at the last position).
+ * layer_logits ([N + 1, batch, vocab] at the last position). Our own exports compute layer_logits
+ * only when their bool input output_layer_logits is true (training/gate_output.py).
  *
  * Every input is passed explicitly, the cache included even when empty, so transformers.js never
  * has to guess a batch size or positions from symbolic dims. Caches come back as plain
  * Float32Arrays (Float32KvCache), which is what makes crop and beam reorder exact copies.
  */
 import { Tensor, type PreTrainedModel } from '@huggingface/transformers';
-import type { CausalLM, ForwardResult, KvCache, ModelInfo } from '../../sessions/model';
+import type { CausalLM, ForwardOptions, ForwardResult, KvCache, ModelInfo } from '../../sessions/model';
 import { Float32KvCache, type KvShape } from './float32-kv-cache';
+import { noCosts, PhaseClock, type ForwardCosts } from './forward-costs';
 
 const LAYER_LOGITS_OUTPUT = 'layer_logits';
+const LAYER_LOGITS_FLAG = 'output_layer_logits';
 
 /** The onnxruntime session transformers.js keeps for a decoder-only model. */
 interface DecoderSession {
   inputNames: readonly string[];
   outputNames: readonly string[];
+  run(feeds: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 export function decoderSession(model: PreTrainedModel): DecoderSession {
@@ -54,6 +58,8 @@ export class TransformersCausalLM implements CausalLM {
   readonly info: ModelInfo;
   private readonly shape: KvShape;
   private readonly takesPositionIds: boolean;
+  private readonly gatesLayerLogits: boolean;
+  private readonly costs: ForwardCosts = noCosts();
 
   constructor(
     private readonly model: PreTrainedModel,
@@ -61,7 +67,14 @@ export class TransformersCausalLM implements CausalLM {
   ) {
     this.info = info;
     this.shape = { numLayers: info.numLayers, numHeads: info.numHeads, headDim: info.headDim };
-    this.takesPositionIds = decoderSession(model).inputNames.includes('position_ids');
+    const inputNames = decoderSession(model).inputNames;
+    this.takesPositionIds = inputNames.includes('position_ids');
+    this.gatesLayerLogits = inputNames.includes(LAYER_LOGITS_FLAG);
+  }
+
+  /** Time spent in each phase of every forward pass so far (a copy). */
+  forwardCosts(): ForwardCosts {
+    return { ...this.costs };
   }
 
   /** Frees the runtime's sessions (and their GPU or WASM memory); the model is unusable after. */
@@ -103,7 +116,8 @@ export class TransformersCausalLM implements CausalLM {
     return newTokens;
   }
 
-  async forward(inputIds: number[][], cache: KvCache | null): Promise<ForwardResult> {
+  /** The feeds of one forward pass (transformers.js tensors), and how many positions it adds. */
+  private feeds(inputIds: number[][], cache: KvCache | null, wantLayers: boolean): { inputs: Record<string, unknown>; past: Float32KvCache } {
     const past = cache === null ? null : this.asOwnCache(cache);
     const newTokens = this.checkInput(inputIds, past);
     const batch = inputIds.length;
@@ -125,7 +139,20 @@ export class TransformersCausalLM implements CausalLM {
     if (this.takesPositionIds) {
       inputs.position_ids = int64Tensor(Array.from({ length: batch }, () => positions).flat(), [batch, newTokens]);
     }
+    if (this.gatesLayerLogits) inputs[LAYER_LOGITS_FLAG] = new Tensor('bool', [wantLayers], []);
+    return { inputs, past: pastCache };
+  }
+
+  async forward(inputIds: number[][], cache: KvCache | null, options: ForwardOptions = {}): Promise<ForwardResult> {
+    const wantLayers = options.layerLogits === true && this.info.hasLayerLogits;
+    const clock = new PhaseClock(this.costs);
+    const { inputs, past } = this.feeds(inputIds, cache, wantLayers);
+    const batch = inputIds.length;
+    const newTokens = inputIds[0].length;
+    const total = past.length + newTokens;
+    clock.end('inputsMs');
     const outputs = (await this.model.forward(inputs)) as Record<string, Tensor>;
+    clock.end('runMs');
 
     const vocab = this.info.vocabSize;
     requireDims(outputs.logits, [batch, newTokens, vocab], 'logits');
@@ -133,6 +160,17 @@ export class TransformersCausalLM implements CausalLM {
     const logits = Array.from({ length: batch }, (_, b) =>
       Array.from({ length: newTokens }, (_, t) => logitsData.slice((b * newTokens + t) * vocab, (b * newTokens + t + 1) * vocab)),
     );
+    let layerLogits: Float32Array[][] | null = null;
+    const layerTensor = outputs[LAYER_LOGITS_OUTPUT];
+    if (wantLayers && layerTensor) {
+      const layers = this.shape.numLayers + 1;
+      requireDims(layerTensor, [layers, batch, vocab], LAYER_LOGITS_OUTPUT);
+      const data = await readFloat32(layerTensor, LAYER_LOGITS_OUTPUT);
+      layerLogits = Array.from({ length: batch }, (_, b) =>
+        Array.from({ length: layers }, (_, j) => data.slice((j * batch + b) * vocab, (j * batch + b + 1) * vocab)),
+      );
+    }
+    clock.end('logitsMs');
 
     const keys: Float32Array[] = [];
     const values: Float32Array[] = [];
@@ -149,18 +187,27 @@ export class TransformersCausalLM implements CausalLM {
         list.push(await readFloat32(tensor, name));
       }
     }
+    const next = new Float32KvCache(this.shape, batch, total, keys, values);
+    clock.end('kvMs');
+    return { logits, layerLogits, cache: next };
+  }
 
-    let layerLogits: Float32Array[][] | null = null;
-    const layerTensor = outputs[LAYER_LOGITS_OUTPUT];
-    if (this.info.hasLayerLogits && layerTensor) {
-      const layers = this.shape.numLayers + 1;
-      requireDims(layerTensor, [layers, batch, vocab], LAYER_LOGITS_OUTPUT);
-      const data = await readFloat32(layerTensor, LAYER_LOGITS_OUTPUT);
-      layerLogits = Array.from({ length: batch }, (_, b) =>
-        Array.from({ length: layers }, (_, j) => data.slice((j * batch + b) * vocab, (j * batch + b + 1) * vocab)),
-      );
+  /**
+   * The floor under a step: onnxruntime's own run on the feeds of forward(inputIds, cache),
+   * without layer_logits, built once and timed `repeats` times (milliseconds each).
+   */
+  async timeBareRun(inputIds: number[][], cache: KvCache | null, repeats: number): Promise<number[]> {
+    const { inputs } = this.feeds(inputIds, cache, false);
+    const { past_key_values: pastTensors, ...rest } = inputs as Record<string, Tensor> & { past_key_values: Record<string, Tensor> };
+    const feeds = Object.fromEntries(Object.entries({ ...rest, ...pastTensors }).map(([name, tensor]) => [name, tensor.ort_tensor]));
+    const session = decoderSession(this.model);
+    const times: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+      const start = performance.now();
+      await session.run(feeds);
+      times.push(performance.now() - start);
     }
-    return { logits, layerLogits, cache: new Float32KvCache(this.shape, batch, total, keys, values) };
+    return times;
   }
 
   cropCache(cache: KvCache, length: number): KvCache {
