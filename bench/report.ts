@@ -4,6 +4,7 @@ import type { BenchResults } from './types';
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(2)} MB`;
 const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
+const fine = (value: number): string => (value >= 10 ? value.toFixed(1) : value.toFixed(2));
 
 function table(head: string[], rows: Array<Array<string | number>>): string {
   const line = (cells: Array<string | number>): string => `| ${cells.join(' | ')} |`;
@@ -40,11 +41,43 @@ export function renderMarkdown(r: BenchResults): string {
     '',
   );
 
+  out.push('## Where a step\'s time goes', '');
+  out.push(
+    'Messaging = the page\'s wall time − the worker\'s. Inside the worker: the forward passes\' phases (every model of the step summed) and ' +
+      'the rest ("decoding JS": softmax, processors, sampling, traces over the vocabulary). The floor is onnxruntime\'s bare run of the same ' +
+      'graph on a cached step\'s inputs, no layer_logits (KV-cache table, 32 tokens of context).',
+    '',
+  );
+  const floor = (model: string, device: string): number | undefined =>
+    r.kvCache.find((k) => k.model === model && k.device === device && k.contextTokens === 32)?.bareRunMedianMs;
+  out.push(
+    table(
+      ['Method', 'Backend', 'Wall ms / step', 'Messaging', 'Decoding JS', 'Input tensors', 'session.run', 'Reading logits', 'KV cache', 'Forward calls', 'Floor (bare run, expert)'],
+      r.steps
+        .filter((s) => s.breakdown !== null)
+        .map((s) => {
+          const b = s.breakdown!;
+          const f = floor('expert', s.device);
+          return [s.label, backend(s.device), fine(b.wallMs), fine(b.messagingMs), fine(b.jsMs), fine(b.inputsMs), fine(b.runMs), fine(b.logitsMs), fine(b.kvMs), b.forwardCalls, f === undefined ? '' : fine(f)];
+        }),
+    ),
+    '',
+  );
+
   out.push('## KV cache: one cached step vs full recompute', '');
   out.push(
     table(
-      ['Model', 'Backend', 'Context tokens', 'Cached ms', 'Recompute ms', 'Speed-up', 'Repeats'],
-      r.kvCache.map((k) => [k.model, backend(k.device), k.contextTokens, ms(k.cachedMedianMs), ms(k.recomputeMedianMs), `${k.speedup.toFixed(1)}×`, k.repeats]),
+      ['Model', 'Backend', 'Context tokens', 'Cached ms', 'Bare session.run ms', 'Recompute ms', 'Speed-up', 'Repeats'],
+      r.kvCache.map((k) => [
+        k.model,
+        backend(k.device),
+        k.contextTokens,
+        fine(k.cachedMedianMs),
+        k.bareRunMedianMs === undefined ? '' : fine(k.bareRunMedianMs),
+        ms(k.recomputeMedianMs),
+        `${k.speedup.toFixed(1)}×`,
+        k.repeats,
+      ]),
     ),
     '',
   );

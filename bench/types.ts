@@ -46,8 +46,27 @@ export interface StepRecord {
   medianForwardMsPerStep: number;
   /** 1 except for speculative rounds (a beam step advances every beam by one position). */
   tokensPerStep: number;
+  /** Where a step's time went (medians over the timed steps; null when the worker sent no profile). */
+  breakdown: StepBreakdown | null;
   minMsPerToken: number;
   maxMsPerToken: number;
+}
+
+/**
+ * One step's cost, split: messaging = the page's wall time - the worker's; inside the worker the
+ * forward passes' phases (every model of the step summed), and jsMs = everything else the worker
+ * did: the decoding work over the vocabulary (softmax, processors, sampling, traces).
+ */
+export interface StepBreakdown {
+  wallMs: number;
+  messagingMs: number;
+  workerMs: number;
+  forwardCalls: number;
+  inputsMs: number;
+  runMs: number;
+  logitsMs: number;
+  kvMs: number;
+  jsMs: number;
 }
 
 export interface KvRecord {
@@ -61,6 +80,8 @@ export interface KvRecord {
   recomputeMedianMs: number;
   /** recompute / cached. */
   speedup: number;
+  /** onnxruntime's run alone on the cached step's inputs (no layer_logits): the floor under a step. */
+  bareRunMedianMs: number;
 }
 
 export interface SpeculativeRecord {

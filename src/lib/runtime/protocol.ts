@@ -33,6 +33,13 @@ export interface DeviceChoice {
   device: Device;
   /** Why this device, in a sentence (e.g. "WebGPU is not available in this browser"). */
   reason: string;
+  /** On WASM: how many threads onnxruntime runs, and why that many. */
+  threads?: WasmThreads;
+}
+
+export interface WasmThreads {
+  threads: number;
+  reason: string;
 }
 
 export interface FileProgress {
@@ -174,11 +181,29 @@ export interface StepMessage<Trace = AnyTrace> {
   text: string | null;
   trace: Trace;
   timing: Record<string, number>;
+  /** Where the step's time went inside the worker (the benchmark's per-step breakdown). */
+  profile?: StepProfile;
   /**
    * Present when this step left the session unable to step again (it generated end-of-sequence,
    * filled the context, or ended the search): the stop its next step would answer.
    */
   stopsHere?: SessionStop;
+}
+
+/** One step's time inside the worker, in milliseconds. */
+export interface StepProfile {
+  /** From the start of the step to its reply: everything the page waits for but messaging. */
+  workerMs: number;
+  /** The step's forward passes, every model summed. */
+  forwardCalls: number;
+  /** Building the input tensors (ids, mask, positions, the KV cache as inputs). */
+  inputsMs: number;
+  /** transformers.js and onnxruntime running the graph (copies in and out of WASM memory included). */
+  runMs: number;
+  /** Reading the logits (and early-exit logits) out of the outputs. */
+  logitsMs: number;
+  /** Reading the present.* outputs into the next KV cache. */
+  kvMs: number;
 }
 
 export type StepReply<Trace = AnyTrace> = StepMessage<Trace> | SessionStop;
@@ -190,6 +215,11 @@ export interface ForwardTimings {
   cachedMs: number[];
   /** All contextTokens at once, nothing cached (what a step costs without it). */
   recomputeMs: number[];
+  /**
+   * onnxruntime's run alone on the cached step's inputs (built once, no layer_logits): the floor
+   * under a step of this model.
+   */
+  bareRunMs: number[];
 }
 
 export interface RunToResult {

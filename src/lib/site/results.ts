@@ -27,6 +27,18 @@ export interface BenchStep {
   medianMsPerToken: number;
   medianForwardMsPerStep: number;
   tokensPerStep: number;
+  /** Where a step's time went (bench/types.ts StepBreakdown); absent in results written before it existed. */
+  breakdown?: {
+    wallMs: number;
+    messagingMs: number;
+    workerMs: number;
+    forwardCalls: number;
+    inputsMs: number;
+    runMs: number;
+    logitsMs: number;
+    kvMs: number;
+    jsMs: number;
+  } | null;
 }
 
 export interface BenchKv {
@@ -36,6 +48,8 @@ export interface BenchKv {
   cachedMedianMs: number;
   recomputeMedianMs: number;
   speedup: number;
+  /** onnxruntime's bare run on the cached step's inputs: the floor under a step. */
+  bareRunMedianMs?: number;
 }
 
 export interface BenchLoad {

@@ -11,7 +11,8 @@
  * message) and refuses every later request; the page replaces the worker (see gpu-loss.ts).
  */
 import { cancelledError, deviceLostError, type RuntimeErrorInfo } from '../errors';
-import type { LoadProgress, RequestMessage, ResponseMessage, Requests } from '../protocol';
+import { addCosts, costsBetween, noCosts, type ForwardCosts } from '../model/forward-costs';
+import type { LoadProgress, RequestMessage, ResponseMessage, Requests, StepProfile } from '../protocol';
 import { findModel, type ModelEntry } from '../registry';
 import { RequestFailed } from './failures';
 import { Lane } from './lane';
@@ -196,27 +197,45 @@ export class WorkerHost {
   }
 
   private async step(sessionId: string, active: Active): Promise<Requests['step']['result']> {
-    const { session } = this.session(sessionId);
+    const slot = this.session(sessionId);
+    const { session } = slot;
+    const started = performance.now();
+    const before = this.forwardCosts(slot);
     const outcome = await session.step();
     if (active.controller.signal.aborted) {
       // The caller gave up on this step: leave the session as if it never ran.
       if (outcome.kind === 'step') session.back();
       throw new RequestFailed(cancelledError('The step'));
     }
-    return outcome.kind === 'step' ? toMessage(outcome, session.nextStop) : outcome;
+    return outcome.kind === 'step' ? toMessage(outcome, session.nextStop, this.profile(slot, before, started)) : outcome;
+  }
+
+  /** Every forward cost so far of the models a session runs. */
+  private forwardCosts(slot: SessionSlot): ForwardCosts {
+    return [...new Set(slot.models)]
+      .map((id) => this.models.get(id)?.loaded.model.forwardCosts() ?? noCosts())
+      .reduce(addCosts, noCosts());
+  }
+
+  private profile(slot: SessionSlot, before: ForwardCosts, started: number): StepProfile {
+    const { calls, ...phases } = costsBetween(before, this.forwardCosts(slot));
+    return { workerMs: performance.now() - started, forwardCalls: calls, ...phases };
   }
 
   private async runTo(
     message: Extract<RequestMessage, { type: 'runTo' }>,
     active: Active,
   ): Promise<Requests['runTo']['result']> {
-    const { session } = this.session(message.session);
+    const slot = this.session(message.session);
+    const { session } = slot;
     if (!Number.isInteger(message.tokens) || message.tokens < 0) {
       throw this.invalid(`runTo needs a whole number of tokens >= 0, got ${String(message.tokens)}.`);
     }
     let steps = 0;
     while (session.generatedCount < message.tokens) {
       if (active.controller.signal.aborted) throw new RequestFailed(cancelledError(`The run (after ${steps} steps)`));
+      const started = performance.now();
+      const before = this.forwardCosts(slot);
       const outcome = await session.step();
       if (outcome.kind === 'stopped') return { steps, stop: outcome };
       if (active.controller.signal.aborted) {
@@ -224,7 +243,7 @@ export class WorkerHost {
         throw new RequestFailed(cancelledError(`The run (after ${steps} steps)`));
       }
       steps++;
-      this.post({ id: message.id, type: 'trace', step: toMessage(outcome, session.nextStop) });
+      this.post({ id: message.id, type: 'trace', step: toMessage(outcome, session.nextStop, this.profile(slot, before, started)) });
     }
     return { steps, stop: null };
   }

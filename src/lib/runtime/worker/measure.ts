@@ -37,15 +37,17 @@ export async function measureForward(
   const prefix = await model.forward([ids.slice(0, -1)], null);
   const cachedMs: number[] = [];
   const recomputeMs: number[] = [];
+  const last = [[ids[ids.length - 1]]];
   for (let r = 0; r < repeats; r++) {
     if (signal.aborted) throw new RequestFailed(cancelledError('The measurement'));
     let start = performance.now();
-    await model.forward([[ids[ids.length - 1]]], prefix.cache);
+    await model.forward(last, prefix.cache);
     cachedMs.push(performance.now() - start);
     start = performance.now();
     await model.forward([ids], null);
     recomputeMs.push(performance.now() - start);
   }
+  const bareRunMs = await model.timeBareRun(last, prefix.cache, repeats);
   model.disposeCache(prefix.cache);
-  return { contextTokens, cachedMs, recomputeMs };
+  return { contextTokens, cachedMs, recomputeMs, bareRunMs };
 }
