@@ -9,6 +9,7 @@ import rehypeFocusableFormulas from './integrations/rehype-focusable-formulas.mj
 import { transformersSessionChains, transformersSessionChainsEsbuild } from './integrations/transformers-session-chains.mjs';
 import externalizeInlineCode from './integrations/externalize-inline-code.mjs';
 import securityHeaders from './integrations/security-headers.mjs';
+import { ISOLATION_HEADERS } from './integrations/security-policy.mjs';
 
 /**
  * SITE_URL and BASE_PATH let the same source deploy at a domain root or under a sub-path
@@ -31,6 +32,9 @@ export default defineConfig({
     remarkPlugins: [remarkMath],
     rehypePlugins: [rehypeKatex, rehypeFocusableFormulas],
   },
+  // Cross-origin isolation in development and preview too, so WASM runs threaded there as on a
+  // host that sends dist/_headers.
+  server: { headers: { ...ISOLATION_HEADERS } },
   build: {
     // Keep styles in files, not inline, so a strict Content-Security-Policy needs no exceptions.
     inlineStylesheets: 'never',

@@ -5,11 +5,22 @@
  * one client per device on window.__bench between calls.
  */
 
+/** protocol.ts's StepProfile: where the step's time went inside the worker. */
+export interface StepProfileLike {
+  workerMs: number;
+  forwardCalls: number;
+  inputsMs: number;
+  runMs: number;
+  logitsMs: number;
+  kvMs: number;
+}
+
 /** The slice of RuntimeClient / SessionHandle the benchmark uses (the real ones run in the page). */
 interface StepLike {
   kind: 'step' | 'stopped';
   tokens: number[];
   timing: Record<string, number>;
+  profile?: StepProfileLike;
   trace: { accepted?: number; gamma?: number };
 }
 interface SessionLike {
@@ -19,7 +30,7 @@ interface SessionLike {
   dispose(): Promise<unknown>;
 }
 interface LoadResultLike {
-  device: { device: string; reason: string };
+  device: { device: string; reason: string; threads?: { threads: number; reason: string } };
   bytes: number;
   loadMs: number;
   warmupMs: number;
@@ -28,7 +39,7 @@ interface LoadResultLike {
 interface ClientLike {
   load(model: string, options: { device: string }): Promise<LoadResultLike>;
   open(spec: unknown): Promise<SessionLike>;
-  measureForward(model: string, contextTokens: number, repeats: number): Promise<{ cachedMs: number[]; recomputeMs: number[] }>;
+  measureForward(model: string, contextTokens: number, repeats: number): Promise<{ cachedMs: number[]; recomputeMs: number[]; bareRunMs: number[] }>;
   close(): void;
 }
 interface BenchWindow {
@@ -43,6 +54,8 @@ export interface LoadSample {
   bytes: number;
   device: string;
   reason: string;
+  /** On WASM: onnxruntime's threads and why that many (empty elsewhere). */
+  threads: string;
 }
 
 /** One model load in a fresh worker, timed from the page (the worker's own times alongside). */
@@ -60,6 +73,7 @@ export async function loadOnce(arg: { model: string; device: string }): Promise<
       bytes: loaded.bytes,
       device: loaded.device.device,
       reason: loaded.device.reason,
+      threads: loaded.device.threads?.reason ?? '',
     };
   } finally {
     client.close();
@@ -81,7 +95,10 @@ export async function webgpuAdapter(): Promise<{ vendor: string; architecture: s
   };
 }
 
-/** Starts (once) the device's client and loads the models; returns each load's result. */
+/**
+ * Starts (once) the backend's client and loads the models; returns each load's result. `device` is
+ * the backend's key: 'wasm-1thread' is WASM on a page that is not cross-origin isolated.
+ */
 export async function prepareClient(arg: { device: string; models: string[] }): Promise<Array<LoadSample & { model: string; shared: boolean }>> {
   const w = window as unknown as BenchWindow;
   w.__bench ??= {};
@@ -90,7 +107,7 @@ export async function prepareClient(arg: { device: string; models: string[] }): 
   const results: Array<LoadSample & { model: string; shared: boolean }> = [];
   for (const model of arg.models) {
     const start = performance.now();
-    const loaded = await client.load(model, { device: arg.device });
+    const loaded = await client.load(model, { device: arg.device.startsWith('wasm') ? 'wasm' : arg.device });
     results.push({
       model,
       shared: loaded.shared,
@@ -100,6 +117,7 @@ export async function prepareClient(arg: { device: string; models: string[] }): 
       bytes: loaded.bytes,
       device: loaded.device.device,
       reason: loaded.device.reason,
+      threads: loaded.device.threads?.reason ?? '',
     });
   }
   return results;
@@ -110,6 +128,7 @@ export interface StepSample {
   wallMs: number;
   forwardMs: number;
   tokens: number;
+  profile: StepProfileLike | null;
 }
 
 /**
@@ -144,7 +163,7 @@ export async function stepLatency(arg: {
         const forwardMs = Object.values(step.timing).reduce((a, b) => a + b, 0);
         // A speculative round emits several tokens; every other method one position per step.
         const tokens = arg.spec.method === 'speculative' ? step.tokens.length : 1;
-        samples.push({ rep, wallMs, forwardMs, tokens });
+        samples.push({ rep, wallMs, forwardMs, tokens, profile: step.profile ?? null });
       }
     }
   } finally {
@@ -154,12 +173,17 @@ export async function stepLatency(arg: {
 }
 
 /** KV cache vs full recompute (the worker times both on the same model in the same call). */
-export async function kvCache(arg: { device: string; model: string; contextTokens: number; repeats: number }): Promise<{ cachedMs: number[]; recomputeMs: number[] }> {
+export async function kvCache(arg: {
+  device: string;
+  model: string;
+  contextTokens: number;
+  repeats: number;
+}): Promise<{ cachedMs: number[]; recomputeMs: number[]; bareRunMs: number[] }> {
   const w = window as unknown as BenchWindow;
   const client = w.__bench?.[arg.device];
   if (!client) throw new Error(`no client for ${arg.device}; call prepareClient first`);
   const result = await client.measureForward(arg.model, arg.contextTokens, arg.repeats);
-  return { cachedMs: result.cachedMs, recomputeMs: result.recomputeMs };
+  return { cachedMs: result.cachedMs, recomputeMs: result.recomputeMs, bareRunMs: result.bareRunMs };
 }
 
 export interface RunSample {

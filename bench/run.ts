@@ -23,10 +23,11 @@ import { estimateAlpha, expectedSpeedup } from '../src/lib/decoding/speculative'
 import { measureBundle } from './bundle';
 import * as inPage from './in-page';
 import { renderMarkdown } from './report';
+import { ISOLATION_HEADERS } from '../integrations/security-policy.mjs';
 import { serveStatic } from './server';
 import { ensureBuilt } from './site';
 import { mean, median, round, sum } from './stats';
-import type { BenchResults, KvRecord, LoadRecord, SpeculativeRecord, StepRecord } from './types';
+import type { BenchResults, KvRecord, LoadRecord, SpeculativeRecord, StepBreakdown, StepRecord } from './types';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PROMPT = 'The old man looked at the sea and said that';
@@ -172,6 +173,24 @@ async function measureLoads(browser: Browser, baseUrl: string): Promise<LoadReco
   return summarizeLoads(samples);
 }
 
+function summarizeBreakdown(samples: inPage.StepSample[]): StepBreakdown | null {
+  const profiled = samples.filter((s): s is inPage.StepSample & { profile: inPage.StepProfileLike } => s.profile !== null);
+  if (profiled.length === 0) return null;
+  const med = (f: (s: (typeof profiled)[number]) => number): number => round(median(profiled.map(f)), 3);
+  const forwardMs = (p: inPage.StepProfileLike): number => p.inputsMs + p.runMs + p.logitsMs + p.kvMs;
+  return {
+    wallMs: med((s) => s.wallMs),
+    messagingMs: med((s) => s.wallMs - s.profile.workerMs),
+    workerMs: med((s) => s.profile.workerMs),
+    forwardCalls: med((s) => s.profile.forwardCalls),
+    inputsMs: med((s) => s.profile.inputsMs),
+    runMs: med((s) => s.profile.runMs),
+    logitsMs: med((s) => s.profile.logitsMs),
+    kvMs: med((s) => s.profile.kvMs),
+    jsMs: med((s) => s.profile.workerMs - forwardMs(s.profile)),
+  };
+}
+
 function summarizeSteps(device: string, entry: (typeof METHODS)[number], samples: inPage.StepSample[], plan: { warmup: number; reps: number; steps: number }): StepRecord {
   const perToken = samples.map((s) => s.wallMs / Math.max(1, s.tokens));
   return {
@@ -186,6 +205,7 @@ function summarizeSteps(device: string, entry: (typeof METHODS)[number], samples
     medianMsPerStep: round(median(samples.map((s) => s.wallMs))),
     medianForwardMsPerStep: round(median(samples.map((s) => s.forwardMs))),
     tokensPerStep: round(mean(samples.map((s) => s.tokens)), 3),
+    breakdown: summarizeBreakdown(samples),
     minMsPerToken: round(Math.min(...perToken)),
     maxMsPerToken: round(Math.max(...perToken)),
   };
@@ -215,6 +235,7 @@ async function measureKv(page: Page, device: string, models: string[], rounds: n
     await page.evaluate(inPage.kvCache, { device, model, contextTokens: KV_CONTEXTS[0], repeats: 1 }); // warm-up
     const cached = new Map<number, number[]>();
     const recompute = new Map<number, number[]>();
+    const bare = new Map<number, number[]>();
     // Rounds outermost, contexts inside (one cached and one recompute pass each, interleaved by the worker).
     for (let r = 0; r < rounds; r++) {
       for (const contextTokens of KV_CONTEXTS) {
@@ -226,6 +247,7 @@ async function measureKv(page: Page, device: string, models: string[], rounds: n
         const m = await page.evaluate(inPage.kvCache, { device, model, contextTokens, repeats: 1 });
         cached.set(contextTokens, [...(cached.get(contextTokens) ?? []), ...m.cachedMs]);
         recompute.set(contextTokens, [...(recompute.get(contextTokens) ?? []), ...m.recomputeMs]);
+        bare.set(contextTokens, [...(bare.get(contextTokens) ?? []), ...m.bareRunMs]);
       }
     }
     for (const contextTokens of KV_CONTEXTS) {
@@ -233,8 +255,18 @@ async function measureKv(page: Page, device: string, models: string[], rounds: n
       if (c.length === 0) continue;
       const cm = median(c);
       const rm = median(recompute.get(contextTokens) ?? []);
-      records.push({ model, device, contextTokens, repeats: c.length, cachedMedianMs: round(cm), recomputeMedianMs: round(rm), speedup: round(rm / cm) });
-      log(`  kv ${device} ${model} @${contextTokens}: cached ${cm.toFixed(1)} ms, recompute ${rm.toFixed(1)} ms (${c.length} repeats)`);
+      const bm = median(bare.get(contextTokens) ?? []);
+      records.push({
+        model,
+        device,
+        contextTokens,
+        repeats: c.length,
+        cachedMedianMs: round(cm),
+        recomputeMedianMs: round(rm),
+        speedup: round(rm / cm),
+        bareRunMedianMs: round(bm, 3),
+      });
+      log(`  kv ${device} ${model} @${contextTokens}: cached ${cm.toFixed(2)} ms, bare run ${bm.toFixed(2)} ms, recompute ${rm.toFixed(1)} ms (${c.length} repeats)`);
     }
   }
   return records;
@@ -315,7 +347,10 @@ async function main(): Promise<void> {
   const loadAtStart = os.loadavg();
   const built = ensureBuilt(ROOT, SITE, log);
   phases.push({ phase: built ? 'build' : 'build (up to date)', seconds: round(elapsedS(), 1) });
-  const server = await serveStatic(SITE, PORT);
+  // The site as a host that sends dist/_headers serves it (cross-origin isolated: threaded WASM),
+  // and, for the one-thread comparison, as a host that sends no headers.
+  const server = await serveStatic(SITE, PORT, ISOLATION_HEADERS);
+  const plainServer = await serveStatic(SITE, PORT + 1);
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   const results: BenchResults = {
@@ -333,7 +368,15 @@ async function main(): Promise<void> {
       loadAverageEnd: 0,
     },
     browser: { name: 'Chromium (headless)', version: browser.version(), executable: executablePath },
-    backends: [{ device: 'wasm', name: 'WASM', adapter: null, software: false, detail: 'onnxruntime-web, single-threaded WASM SIMD (the site is not cross-origin isolated)' }],
+    backends: [
+      {
+        device: 'wasm',
+        name: 'WASM',
+        adapter: null,
+        software: false,
+        detail: 'onnxruntime-web, WASM SIMD, threaded (the page is cross-origin isolated, as the site\'s _headers make it)',
+      },
+    ],
     settings: { prompt: PROMPT, ...PLAN, webgpuSteps: WEBGPU_STEPS, kvContexts: KV_CONTEXTS, loadModels: LOAD_MODELS },
     phases,
     loads: [],
@@ -346,7 +389,7 @@ async function main(): Promise<void> {
   try {
     results.loads = (await phase('loads (WASM, cold and warm)', () => measureLoads(browser, server.url))) ?? [];
     notes.push(
-      'A load in a new worker (cold or warm) includes starting onnxruntime-web, i.e. compiling its 27 MB wasm; ' +
+      'A load in a new worker (cold or warm) includes starting onnxruntime-web, i.e. compiling its wasm (the 14 MB WASM-only build; the 27 MB build with WebGPU on the WebGPU rows); ' +
         'cold and warm differ in the model bytes fetched. Rows marked "onnxruntime already started" show a load without that cost.',
     );
     notes.push(
@@ -359,12 +402,14 @@ async function main(): Promise<void> {
     const wasmReady = await phase('WASM: load expert and amateur', () => page.evaluate(inPage.prepareClient, { device: 'wasm', models: ['expert', 'amateur'] }));
     if (wasmReady) {
       // A fresh context, so these are cold loads too; the second one finds onnxruntime started.
+      results.backends[0].detail = `onnxruntime-web, WASM SIMD on a cross-origin isolated page (as the site's _headers make it): ${wasmReady[0].threads}`;
       results.loads.push(...summarizeLoads(wasmReady.map((l, i) => ({ ...l, cache: 'cold' as const, worker: i === 0 ? ('fresh' as const) : ('runtime-started' as const) }))));
       results.steps.push(...((await phase('WASM: step latency per method', () => measureSteps(page, 'wasm', PLAN.wasmSteps))) ?? []));
       results.kvCache.push(...((await phase('WASM: KV cache vs recompute', () => measureKv(page, 'wasm', ['expert', 'amateur'], PLAN.kvRepeats, false))) ?? []));
       results.speculative.push(...((await phase('WASM: speculative sweep', () => measureSpeculative(page, 'wasm'))) ?? []));
     }
     await context.close();
+    await measureOneThread(browser, plainServer.url, results);
     await browser.close();
 
     if (WEBGPU) await measureWebgpu(server.url, executablePath, results);
@@ -372,6 +417,7 @@ async function main(): Promise<void> {
   } finally {
     if (browser.isConnected()) await browser.close();
     await server.close();
+    await plainServer.close();
   }
   results.wallSeconds = round(elapsedS(), 1);
   results.machine.loadAverageEnd = round(os.loadavg()[0], 2);
@@ -385,6 +431,30 @@ async function main(): Promise<void> {
   writeFileSync(join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   writeFileSync(join(OUT, 'results.md'), renderMarkdown(results));
   log(`wrote ${join(OUT, 'results.json')} and results.md in ${results.wallSeconds} s`);
+}
+
+/** The same WASM measurements on a page that is not cross-origin isolated: onnxruntime on one thread. */
+async function measureOneThread(browser: Browser, baseUrl: string, results: BenchResults): Promise<void> {
+  const device = 'wasm-1thread';
+  const context = await newContext(browser);
+  try {
+    const page = await openRuntimePage(context, baseUrl);
+    const ready = await phase('WASM, one thread: load expert and amateur', () => page.evaluate(inPage.prepareClient, { device, models: ['expert', 'amateur'] }));
+    if (!ready) return;
+    const threads = ready[0].threads;
+    results.backends.push({
+      device,
+      name: 'WASM, one thread',
+      adapter: null,
+      software: false,
+      detail: `onnxruntime-web, WASM SIMD on a page that is not cross-origin isolated (a host without the COOP/COEP headers): ${threads}`,
+    });
+    results.steps.push(...((await phase('WASM, one thread: step latency per method', () => measureSteps(page, device, PLAN.wasmSteps))) ?? []));
+    results.kvCache.push(...((await phase('WASM, one thread: KV cache vs recompute', () => measureKv(page, device, ['expert', 'amateur'], PLAN.kvRepeats, false))) ?? []));
+    results.speculative.push(...((await phase('WASM, one thread: speculative sweep', () => measureSpeculative(page, device))) ?? []));
+  } finally {
+    await context.close();
+  }
 }
 
 async function measureWebgpu(baseUrl: string, executablePath: string, results: BenchResults): Promise<void> {

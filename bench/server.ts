@@ -46,7 +46,7 @@ export interface StaticServer {
 }
 
 /** Answers GET and HEAD requests with the files under `root` (also used by the e2e security-policy test). */
-export function staticFileHandler(root: string): RequestListener {
+export function staticFileHandler(root: string, headers: Readonly<Record<string, string>> = {}): RequestListener {
   return (request, response) => {
     void resolveFile(root, request.url ?? '/').then(async (file) => {
       if (!file) {
@@ -59,6 +59,7 @@ export function staticFileHandler(root: string): RequestListener {
         'content-length': String(info.size),
         'cache-control': 'max-age=600',
         'last-modified': info.mtime.toUTCString(),
+        ...headers,
       });
       if (request.method === 'HEAD') response.end();
       else createReadStream(file).pipe(response);
@@ -66,8 +67,9 @@ export function staticFileHandler(root: string): RequestListener {
   };
 }
 
-export async function serveStatic(root: string, port: number): Promise<StaticServer> {
-  const server: Server = createServer(staticFileHandler(root));
+/** Serves `root` on 127.0.0.1:port, every response with `headers` added. */
+export async function serveStatic(root: string, port: number, headers: Readonly<Record<string, string>> = {}): Promise<StaticServer> {
+  const server: Server = createServer(staticFileHandler(root, headers));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());

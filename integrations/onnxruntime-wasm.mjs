@@ -19,10 +19,18 @@ import { fileURLToPath } from 'node:url';
 /** Folder under the site's base path that holds the runtime files (with a trailing slash). */
 export const ORT_DIR = 'ort/';
 
-/** The loader and binary used by `onnxruntime-web/webgpu` (both the WASM and WebGPU EPs). */
-export const ORT_MJS = 'ort-wasm-simd-threaded.asyncify.mjs';
-export const ORT_WASM = 'ort-wasm-simd-threaded.asyncify.wasm';
-export const ORT_FILES = /** @type {const} */ ([ORT_MJS, ORT_WASM]);
+/**
+ * The loaders and binaries `onnxruntime-web/webgpu` can start: the plain build (the WASM EP only;
+ * the worker starts it when its first model runs on WASM) and the "asyncify" build (the WASM and
+ * WebGPU EPs, for a first model on WebGPU). src/lib/runtime/worker/ort-files.ts names the same.
+ */
+export const ORT_WASM = 'ort-wasm-simd-threaded.wasm';
+export const ORT_FILES = /** @type {const} */ ([
+  'ort-wasm-simd-threaded.mjs',
+  ORT_WASM,
+  'ort-wasm-simd-threaded.asyncify.mjs',
+  'ort-wasm-simd-threaded.asyncify.wasm',
+]);
 
 const MIME = { '.mjs': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm' };
 

@@ -86,9 +86,22 @@ export const META_CONTENT_SECURITY_POLICY = serialize(
   ),
 );
 
+/**
+ * Cross-origin isolation. With both headers the browser lets the page share memory with worker
+ * threads (SharedArrayBuffer), which onnxruntime-web needs to run WASM on several threads; without
+ * them it runs one (src/lib/runtime/worker/wasm-threads.ts). require-corp refuses cross-origin
+ * resources that do not opt in: the site loads none, and the Hub answers with CORS headers, which
+ * count as opting in. `astro dev` and `astro preview` send these too (astro.config.mjs).
+ */
+export const ISOLATION_HEADERS = /** @type {const} */ ({
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+});
+
 /** Every header a static host should send with every file of the site. */
 export const STATIC_HOST_HEADERS = /** @type {const} */ ({
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  ...ISOLATION_HEADERS,
   // Scripts and styles are only ever run with their declared type (.mjs must be served as JavaScript).
   'X-Content-Type-Options': 'nosniff',
   // The site links out and fetches from the Hub; none of them needs to know which page asked.

@@ -22,14 +22,22 @@ test('the results page shows the benchmark and the evaluation from their JSON fi
 
   const speculative = await rows(page, 'speculative-speed');
   expect(speculative).toHaveLength(bench.speculative.length);
-  bench.speculative.forEach((r: { temperature: number; gamma: number; expectedSpeedup: number; measuredSpeedup: number }, i: number) => {
-    expect(speculative[i].slice(0, 2)).toEqual([String(r.temperature), String(r.gamma)]);
-    expect(speculative[i][5]).toBe(`${r.expectedSpeedup.toFixed(2)}×`);
-    expect(speculative[i][6]).toBe(`${r.measuredSpeedup.toFixed(2)}×`);
+  const backendName = (device: string): string => bench.backends.find((b: { device: string }) => b.device === device)?.name ?? device;
+  bench.speculative.forEach((r: { device: string; temperature: number; gamma: number; expectedSpeedup: number; measuredSpeedup: number }, i: number) => {
+    expect(speculative[i].slice(0, 3)).toEqual([backendName(r.device), String(r.temperature), String(r.gamma)]);
+    expect(speculative[i][6]).toBe(`${r.expectedSpeedup.toFixed(2)}×`);
+    expect(speculative[i][7]).toBe(`${r.measuredSpeedup.toFixed(2)}×`);
   });
 
   const kv = await rows(page, 'kv-cache');
-  expect(kv.map((r) => r[5])).toEqual(bench.kvCache.map((r: { speedup: number }) => `${r.speedup.toFixed(1)}×`));
+  expect(kv.map((r) => r[6])).toEqual(bench.kvCache.map((r: { speedup: number }) => `${r.speedup.toFixed(1)}×`));
+
+  // Where each step's time goes, per backend, from the same file.
+  for (const device of new Set(bench.steps.filter((s: { breakdown: unknown }) => s.breakdown).map((s: { device: string }) => s.device))) {
+    const breakdown = await rows(page, `step-breakdown-${String(device)}`);
+    const steps = bench.steps.filter((s: { device: string; breakdown: unknown }) => s.device === device && s.breakdown);
+    expect(breakdown.map((r) => r[5])).toEqual(steps.map((s: { breakdown: { runMs: number } }) => s.breakdown.runMs.toFixed(2)));
+  }
 
   const repetition = await rows(page, 'repetition');
   expect(repetition.map((r) => r.slice(1, 6))).toEqual(
@@ -49,7 +57,8 @@ test('the results page shows the benchmark and the evaluation from their JSON fi
   expect(exactness.map((r) => r[3])).toEqual(evaluation.speculative.map((r: { pValue: number }) => r.pValue.toFixed(2)));
 
   // The headline sentences are written from the same numbers.
-  const bestSpeedup = Math.max(...bench.speculative.map((r: { measuredSpeedup: number }) => r.measuredSpeedup));
+  const firstBackend = bench.speculative.filter((r: { device: string }) => r.device === bench.speculative[0].device);
+  const bestSpeedup = Math.max(...firstBackend.map((r: { measuredSpeedup: number }) => r.measuredSpeedup));
   await expect(page.getByTestId('headlines')).toContainText(`best measured speed-up was ${bestSpeedup.toFixed(2)}×`);
 
   // Each chart draws once it scrolls into view: speed-up, step latency, KV cache, repetition, DoLa.

@@ -7,17 +7,18 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ORT_DIR as INTEGRATION_DIR, ORT_FILES } from '../../integrations/onnxruntime-wasm.mjs';
-import { ORT_DIR, ORT_MJS, ORT_WASM } from '../../src/lib/runtime/worker/ort-files';
+import { ORT_BUILDS, ORT_DIR } from '../../src/lib/runtime/worker/ort-files';
 
 describe('onnxruntime-web files served by the site', () => {
   it('the worker and the integration name the same folder and files', () => {
     expect(ORT_DIR).toBe(INTEGRATION_DIR);
-    expect([ORT_MJS, ORT_WASM]).toEqual([...ORT_FILES]);
+    const named = Object.values(ORT_BUILDS).flatMap((build) => [build.mjs, build.wasm]);
+    expect(named.sort()).toEqual([...ORT_FILES].sort());
   });
 
   it('the installed onnxruntime-web has them', () => {
     const require = createRequire(import.meta.url);
-    const dist = dirname(require.resolve(`onnxruntime-web/${ORT_WASM}`, { paths: [dirname(require.resolve('@huggingface/transformers'))] }));
+    const dist = dirname(require.resolve(`onnxruntime-web/${ORT_BUILDS.wasm.wasm}`, { paths: [dirname(require.resolve('@huggingface/transformers'))] }));
     for (const file of ORT_FILES) expect(existsSync(join(dist, file))).toBe(true);
   });
 });

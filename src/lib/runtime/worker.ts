@@ -6,7 +6,7 @@
 import type { RequestMessage } from './protocol';
 import { HUB_HOST } from './registry';
 import { WorkerHost } from './worker/host';
-import { ORT_DIR, ORT_MJS, ORT_WASM } from './worker/ort-files';
+import { ORT_BUILDS, ORT_DIR } from './worker/ort-files';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -17,7 +17,10 @@ const host = new WorkerHost((message) => self.postMessage(message), {
   bundledBaseUrl: new URL('models/', siteRoot).href,
   hubHost: HUB_HOST,
   useBrowserCache: true,
-  wasmPaths: { mjs: new URL(ORT_MJS, ortRoot).href, wasm: new URL(ORT_WASM, ortRoot).href },
+  wasmPaths: {
+    wasm: { mjs: new URL(ORT_BUILDS.wasm.mjs, ortRoot).href, wasm: new URL(ORT_BUILDS.wasm.wasm, ortRoot).href },
+    webgpu: { mjs: new URL(ORT_BUILDS.webgpu.mjs, ortRoot).href, wasm: new URL(ORT_BUILDS.webgpu.wasm, ortRoot).href },
+  },
 });
 
 self.addEventListener('message', (event: MessageEvent<RequestMessage>) => host.receive(event.data));

@@ -7,7 +7,7 @@
  * each load sets every setting it depends on before it starts.
  */
 import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
-import type { DeviceChoice, DevicePreference, FileProgress, LoadProgress } from '../protocol';
+import type { DeviceChoice, DevicePreference, FileProgress, LoadProgress, WasmThreads } from '../protocol';
 import type { ModelEntry } from '../registry';
 import { wrapPretrained, type LoadedModel } from '../model/load-bundled-model';
 import { classifyLoadError } from './classify-error';
@@ -16,6 +16,8 @@ import { chooseDevice, currentEnvironment, DeviceUnavailable, type DeviceEnviron
 import { FetchWatch } from './fetch-watch';
 import { RequestFailed } from './failures';
 import { watchGpuDevice } from './gpu-loss';
+import type { OrtBuild } from './ort-files';
+import { wasmThreads } from './wasm-threads';
 
 export interface LoaderConfig {
   /** Absolute URL of the folder with one sub-folder per bundled model, ending in '/'. */
@@ -24,8 +26,11 @@ export interface LoaderConfig {
   hubHost: string;
   /** Keep downloaded files in the browser's Cache API (so a second visit loads from it). */
   useBrowserCache: boolean;
-  /** Where onnxruntime-web finds its .wasm and .mjs files (the site serves them itself). */
-  wasmPaths?: { mjs: string; wasm: string };
+  /**
+   * Where onnxruntime-web finds the .wasm and .mjs files of each of its builds (the site serves
+   * them itself): the plain one for WASM, the larger one that also runs WebGPU.
+   */
+  wasmPaths?: Readonly<Record<OrtBuild, { mjs: string; wasm: string }>>;
   /**
    * Node only: the folder transformers.js downloads into (in Node it loads ONNX files from disk,
    * so a remote model must pass through a file cache). Browsers ignore it.
@@ -65,7 +70,13 @@ interface ProgressInfo {
   total?: number;
 }
 
-function configureEnvironment(entry: ModelEntry, config: LoaderConfig, watch: FetchWatch): void {
+/**
+ * The onnxruntime-web build this worker started (or was about to start) with its first model: it
+ * starts once per worker and cannot be swapped.
+ */
+let startedBuild: OrtBuild | null = null;
+
+function configureEnvironment(entry: ModelEntry, config: LoaderConfig, watch: FetchWatch, device: DeviceChoice): void {
   env.allowLocalModels = false;
   env.allowRemoteModels = true;
   env.useBrowserCache = config.useBrowserCache;
@@ -81,15 +92,16 @@ function configureEnvironment(entry: ModelEntry, config: LoaderConfig, watch: Fe
     env.remotePathTemplate = '{model}/resolve/{revision}/';
   }
   const wasm = env.backends.onnx.wasm;
-  if (config.wasmPaths && wasm) {
-    wasm.wasmPaths = config.wasmPaths;
+  if (config.wasmPaths && wasm && device.device !== 'cpu') {
+    startedBuild ??= device.device;
+    // A copy: onnxruntime writes into the object it is given.
+    wasm.wasmPaths = { ...config.wasmPaths[startedBuild] };
     // Otherwise transformers.js copies onnxruntime's loader into the Cache API and imports it from a
     // blob: URL, which the site's Content-Security-Policy forbids (script-src 'self'). Imported from
     // <base>ort/ directly, both files still stay in the browser's HTTP cache.
     env.useWasmCache = false;
-    // Threads need cross-origin isolation, which a plain static host does not give.
-    const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-    if (!isolated) wasm.numThreads = 1;
+    // Set before onnxruntime starts (its first session); later loads cannot change it.
+    wasm.numThreads ??= wasmThreads().threads;
   }
 }
 
@@ -197,9 +209,11 @@ export async function loadRegistryModel(
     throw error;
   }
 
+  if (device.device === 'webgpu' && startedBuild === 'wasm') device = onWasmOnlyRuntime(device, preference);
+
   let tokenizer: PreTrainedTokenizer;
   let pretrained: PreTrainedModel;
-  configureEnvironment(entry, config, watch);
+  configureEnvironment(entry, config, watch, device);
   try {
     [tokenizer, pretrained] = await fromPretrained(entry, device, tracker.callback);
   } catch (error) {
@@ -207,7 +221,7 @@ export async function loadRegistryModel(
       // The adapter existed but the model would not run on it: WASM always can.
       const reason = `WebGPU failed for this model (${error instanceof Error ? error.message : String(error)}); running on WASM instead.`;
       device = { device: 'wasm', reason };
-      configureEnvironment(entry, config, watch);
+      configureEnvironment(entry, config, watch, device);
       try {
         [tokenizer, pretrained] = await fromPretrained(entry, device, tracker.callback);
       } catch (retryError) {
@@ -234,6 +248,7 @@ export async function loadRegistryModel(
       action: 'Choose another model.',
     });
   }
+  if (device.device === 'wasm') device = { ...device, threads: threadsInUse() };
   const loadMs = performance.now() - started;
   const warmupStarted = performance.now();
   const firstToken = loaded.model.info.eosTokenId ?? 0;
@@ -242,6 +257,28 @@ export async function loadRegistryModel(
   if (device.device === 'webgpu' && callbacks.onGpuLost) void watchGpuDevice(callbacks.onGpuLost);
   callbacks.onProgress(tracker.snapshot());
   return { ...loaded, entry, device, bytes: tracker.bytesFetched(watch.fetched), loadMs, warmupMs };
+}
+
+/** The threads onnxruntime started with (it falls back to one where threads cannot start). */
+function threadsInUse(): WasmThreads {
+  const planned = wasmThreads();
+  const started = env.backends.onnx.wasm?.numThreads ?? 1;
+  return started === planned.threads ? planned : { threads: started, reason: `${started} thread(s): onnxruntime could not start ${planned.threads} here.` };
+}
+
+/** A WebGPU model asked of a worker whose runtime was started without WebGPU (by a WASM model). */
+function onWasmOnlyRuntime(device: DeviceChoice, preference: DevicePreference): DeviceChoice {
+  if (preference === 'webgpu') {
+    throw new RequestFailed({
+      kind: 'device',
+      message: "An earlier model on this page started onnxruntime's WASM-only build, which cannot run WebGPU.",
+      action: 'Choose WASM, or reload the page and load this model on WebGPU first.',
+    });
+  }
+  return {
+    device: 'wasm',
+    reason: `${device.reason} An earlier model on this page started onnxruntime for WASM only, so this one runs on WASM too.`,
+  };
 }
 
 function isDownloadError(error: unknown): boolean {
