@@ -9,7 +9,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { computeExample } from '../../scripts/precompute-lib';
 import { DEFAULT_PARAMS as GEN_DEFAULTS, generationSpecs, METHODS } from '../../src/components/widgets/cd-generation/params';
-import { runInModelWorker } from './support/model-worker';
+import { modelWorkers, runInModelWorker } from './support/model-worker';
 import { collectPageErrors, waitForIslandOf } from './support/page-checks';
 import { expectNoAlert } from './support/widget-checks';
 
@@ -32,7 +32,7 @@ async function keepDevices(page: Page): Promise<void> {
 
 /** Destroys the worker's devices; resolves to a promise of that worker's closing. */
 async function loseDevices(page: Page): Promise<Promise<void>> {
-  const [gpuWorker] = page.workers();
+  const [gpuWorker] = modelWorkers(page);
   const closed = new Promise<void>((resolve) => gpuWorker.once('close', () => resolve()));
   await gpuWorker.evaluate(() => {
     for (const device of (self as unknown as { __devices: { destroy(): void }[] }).__devices) device.destroy();
@@ -81,7 +81,7 @@ test('the GPU device lost mid-session: the widget reloads on WASM in a new worke
   await expect(widget.locator('.reason')).toHaveText(/^WebGPU stopped working on this page \(destroyed.*\); running on WASM instead\.$/);
   await expect(widget.getByTestId('step-count')).toHaveText('2');
   await expectNoAlert(widget);
-  expect(page.workers()).toHaveLength(1);
+  expect(modelWorkers(page)).toHaveLength(1);
   await widget.getByRole('button', { name: 'Step →' }).click();
   await expect(widget.getByTestId('step-count')).toHaveText('3');
   expect(pageErrors).toEqual([]);
@@ -118,6 +118,6 @@ test('the GPU device lost under the long generation: it loads again on WASM, say
   await expect(widget.getByTestId('step-count')).toHaveText('8', { timeout: 60_000 });
   for (const { key } of METHODS) await expect(widget.getByTestId(`text-${key}`)).toHaveText(expected.get(key)!);
   await expectNoAlert(widget);
-  expect(page.workers()).toHaveLength(1);
+  expect(modelWorkers(page)).toHaveLength(1);
   expect(pageErrors).toEqual([]);
 });

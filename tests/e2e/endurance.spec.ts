@@ -10,7 +10,7 @@
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { collectPageErrors } from './support/page-checks';
-import { MemoryProbe, RECORD_WASM_MEMORY, runInModelWorker } from './support/model-worker';
+import { MemoryProbe, modelWorkers, RECORD_WASM_MEMORY, runInModelWorker } from './support/model-worker';
 
 const WIDGET = 'figure[data-widget="endurance"]';
 const STEPS = 2_000;
@@ -37,7 +37,7 @@ async function sample(page: Page, probe: MemoryProbe): Promise<Sample> {
   const [worker] = await probe.workers();
   const pageHeap = await probe.pageHeap();
   const workerHeap = await probe.workerHeap(worker);
-  const wasm = await page.workers()[0].evaluate(() =>
+  const wasm = await modelWorkers(page)[0].evaluate(() =>
     ((self as unknown as { __wasmMemories: WebAssembly.Memory[] }).__wasmMemories ?? []).reduce((sum, m) => sum + m.buffer.byteLength, 0),
   );
   return { pageHeap: pageHeap.used, workerHeap: workerHeap.used, workerBuffers: workerHeap.buffers, wasm };
@@ -118,7 +118,7 @@ test('2 000 steps with resets at the context limit and 20 model switches keep me
   expect(afterSwitches.wasm - before.wasm).toBeLessThan(32 * MB);
 
   expect(await probe.workers()).toHaveLength(1);
-  expect(page.workers()).toHaveLength(1);
+  expect(modelWorkers(page)).toHaveLength(1);
   expect(await stats(page)).toEqual({ models: [{ model: models.at(-1), references: 1, device: 'wasm' }], sessions: 1 });
   expect(errors).toEqual([]);
 });

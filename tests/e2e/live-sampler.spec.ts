@@ -22,6 +22,11 @@ test('the live sampler steps on the real model and shows the numbers the session
   const widget = page.locator(WIDGET);
   await waitForIslandOf(page, WIDGET);
   await expect(widget.getByTestId('device-badge')).toHaveText('WASM', { timeout: 60_000 });
+  // The preview server sends COOP/COEP as the site's _headers do: WASM runs threaded, and says so.
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  await expect(widget.getByTestId('wasm-threads')).toHaveText(
+    cores > 1 ? `${Math.min(4, cores)} threads (the page is cross-origin isolated; ${cores} cores).` : 'One thread: this device reports one core.',
+  );
   await expect(widget.getByTestId('step-count')).toHaveText('0');
 
   const step = widget.getByRole('button', { name: 'Step →' });

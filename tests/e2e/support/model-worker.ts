@@ -5,7 +5,21 @@
  * memory of a worker is read over CDP (a session attached to the worker's target), since the
  * page's own metrics cover only its main thread.
  */
-import type { CDPSession, Page } from '@playwright/test';
+import type { CDPSession, Page, Worker } from '@playwright/test';
+
+/**
+ * Whether a worker is the site's model worker. On a cross-origin isolated page onnxruntime runs
+ * WASM on threads, each a worker of its own (started from <base>ort/*.mjs): those are not ours
+ * to count, and one waiting for work never answers CDP.
+ */
+export function isModelWorkerUrl(url: string): boolean {
+  return /\/_astro\/worker-[^/]*\.js(\?|$)/.test(url);
+}
+
+/** The page's model workers (onnxruntime's thread workers left out). */
+export function modelWorkers(page: Page): Worker[] {
+  return page.workers().filter((worker) => isModelWorkerUrl(worker.url()));
+}
 
 /** Serves the model worker's script with `source` run before it. Call before the page loads. */
 export async function runInModelWorker(page: Page, source: string): Promise<void> {
@@ -63,10 +77,10 @@ export class MemoryProbe {
     return new MemoryProbe(await page.context().newCDPSession(page));
   }
 
-  /** The page's dedicated workers, as CDP target ids. */
+  /** The page's model workers, as CDP target ids. */
   async workers(): Promise<string[]> {
     const { targetInfos } = await this.cdp.send('Target.getTargets');
-    return targetInfos.filter((t) => t.type === 'worker').map((t) => t.targetId);
+    return targetInfos.filter((t) => t.type === 'worker' && isModelWorkerUrl(t.url)).map((t) => t.targetId);
   }
 
   async pageHeap(): Promise<HeapUsage> {
