@@ -188,12 +188,13 @@ interface LayerSelection {
   byReference: number;
 }
 
-function selectLayer(layerLogits: readonly Float32Array[], candidateLayers: readonly number[]): LayerSelection {
-  const mature = distributionOf(layerLogits[layerLogits.length - 1]);
+/** `distributions[j]`: layer j's distribution (the last the mature layer's); only those read are needed. */
+function selectLayer(distributions: readonly Distribution[], candidateLayers: readonly number[]): LayerSelection {
+  const mature = distributions[distributions.length - 1];
   const jsd: number[] = [];
   const reference: number[] = [];
   for (const layer of candidateLayers) {
-    const d = divergenceBetween(mature, distributionOf(layerLogits[layer]));
+    const d = divergenceBetween(mature, distributions[layer]);
     jsd.push(d.jsd);
     reference.push(d.reference);
   }
@@ -239,7 +240,10 @@ export function dolaScores(
 ): { scores: Float32Array; prematureLayer: number; divergences: number[] } {
   const matureLayer = requireLayerLogits(layerLogits);
   const opts = resolveOptions(options, matureLayer);
-  const selection = selectLayer(layerLogits, opts.candidateLayers);
+  // Only the mature layer and the candidates are read: leave the other entries unset.
+  const distributions: Distribution[] = [];
+  for (const layer of [...opts.candidateLayers, matureLayer]) distributions[layer] = distributionOf(layerLogits[layer]);
+  const selection = selectLayer(distributions, opts.candidateLayers);
   const chosen = opts.divergence === 'jsd' ? selection.byJsd : selection.byReference;
   const prematureLayer = opts.candidateLayers[chosen];
   const { scores } = contrastLayers(layerLogits[matureLayer], layerLogits[prematureLayer], opts.relativeTop);
@@ -317,12 +321,6 @@ export interface DolaStepResult {
   trace: DolaTrace;
 }
 
-function probsOf(logits: Float32Array): Float32Array {
-  const lse = logSumExp(logits);
-  const probs = new Float32Array(logits.length);
-  for (let i = 0; i < logits.length; i++) probs[i] = Math.exp(logits[i] - lse);
-  return probs;
-}
 
 /**
  * One DoLa step: contrast, then the repetition penalty, then argmax (ties to the lowest id),
@@ -342,7 +340,9 @@ export function dolaStep(layerLogits: Float32Array[], options: DolaStepOptions):
   const topN = requireInRange('topN', options.topN ?? 10, { min: 1, integer: true });
   const maxHeadTokens = requireInRange('maxHeadTokens', options.maxHeadTokens ?? 100, { min: 1, integer: true });
 
-  const selection = selectLayer(layerLogits, opts.candidateLayers);
+  // Every layer's distribution once: the layer choice reads the candidates', the trace every one's.
+  const distributions = layerLogits.map(distributionOf);
+  const selection = selectLayer(distributions, opts.candidateLayers);
   const chosenIndex = opts.divergence === 'jsd' ? selection.byJsd : selection.byReference;
   const prematureLayer = opts.candidateLayers[chosenIndex];
   const mature = layerLogits[matureLayer];
@@ -353,7 +353,8 @@ export function dolaStep(layerLogits: Float32Array[], options: DolaStepOptions):
   const token = argmax(scores);
   const greedyToken = argmax(mature);
 
-  const layerProbRows = layerLogits.map(probsOf);
+  // The same doubles rounded to float32, as the trace has always shown them.
+  const layerProbRows = distributions.map((d) => Float32Array.from(d.probs));
   const matureProbs = layerProbRows[matureLayer];
   const prematureProbs = layerProbRows[prematureLayer];
   const topTokens = topKIndices(mature, topN);
