@@ -15,6 +15,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ISOLATION_HEADERS } from './security-policy.mjs';
 
 /** Folder under the site's base path that holds the runtime files (with a trailing slash). */
 export const ORT_DIR = 'ort/';
@@ -109,6 +110,9 @@ export default function onnxruntimeWasm() {
           res.setHeader('Content-Type', MIME[ext]);
           res.setHeader('Content-Length', String(statSync(file).size));
           res.setHeader('Cache-Control', 'no-cache');
+          // As astro.config.mjs's server.headers, which this middleware answers before: onnxruntime's
+          // thread workers start from the .mjs, and a worker is isolated only if its script says so.
+          for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
           if (req.method === 'HEAD') return void res.end();
           createReadStream(file).on('error', next).pipe(res);
         });
