@@ -122,8 +122,8 @@ export async function judgePrompt(
         const trace = outcome.trace as { prematureLayer?: number };
         if (trace.prematureLayer !== undefined) layers.push(trace.prematureLayer);
       }
-      const eos = models.expert.model.info.eosTokenId;
-      const text = decode(generated.filter((t) => t !== eos));
+      const eos = models.expert.model.info.eosTokenIds;
+      const text = decode(generated.filter((t) => !eos.includes(t)));
       verdict = judgeCompletion(text, item.answer, ended);
     }
     outcomes.push({ config: config.key, promptIndex, verdict, text: decode(generated), layers });

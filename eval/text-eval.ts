@@ -148,7 +148,7 @@ export async function generateSample(
   const tokens = run.steps.flatMap((s) => s.tokens).slice(0, newTokens);
   const out = await models.expert.model.forward([[...promptIds, ...tokens]], null);
   const nll = continuationNll(out.logits[0], promptIds.length, tokens);
-  const eos = models.expert.model.info.eosTokenId;
+  const eos = models.expert.model.info.eosTokenIds;
   return {
     tokens,
     sample: {
@@ -157,8 +157,8 @@ export async function generateSample(
       ...continuationMetrics(tokens),
       nll,
       perplexity: perplexity(nll, tokens.length),
-      hasEos: eos !== null && tokens.includes(eos),
-      text: models.expert.decode(tokens.filter((t) => t !== eos)),
+      hasEos: tokens.some((t) => eos.includes(t)),
+      text: models.expert.decode(tokens.filter((t) => !eos.includes(t))),
       ms: performance.now() - start,
     },
   };

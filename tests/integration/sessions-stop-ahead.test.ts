@@ -15,7 +15,7 @@ import { ENDS_SOON_PROMPT_TEXT, loadModel } from './support/bundled-models';
 describe('sessions say when the step just taken ended the text', async () => {
   const [amateur, expert] = await Promise.all([loadModel('amateur'), loadModel('expert')]);
   const prompt = expert.encode(ENDS_SOON_PROMPT_TEXT);
-  const eos = expert.model.info.eosTokenId;
+  const [eos] = expert.model.info.eosTokenIds;
 
   const sessions: Record<string, { make: () => SteppingSession<unknown, unknown>; reason: string }> = {
     'greedy sampling': {

@@ -28,6 +28,17 @@ describe('beam session at the context limit (toy model)', () => {
     expect(run.steps.at(-1)?.trace.done).toBe(true);
   });
 
+  it('with two end-of-sequence ids, either one finishes a hypothesis', async () => {
+    // p = (0.3, 0.25, 0.45): both end tokens rank within the beams at the first step.
+    const bothEnds = () => [Math.log(0.3), Math.log(0.25), Math.log(0.45)];
+    const session = new BeamSession(new TableModel('toy', 3, bothEnds, [EOS, 0], 64), { promptIds: [0], numBeams: 2, maxNewTokens: 3 });
+    await session.runTo(10);
+    const ended = session.search.finished.filter((h) => h.finishReason === 'eos').map((h) => h.tokens.at(-1));
+    expect(ended).toContain(0);
+    expect(ended).toContain(EOS);
+    for (const h of session.search.finished) if (h.finishReason === 'eos') expect(h.tokens.slice(0, -1)).not.toContain(0);
+  });
+
   it('a search that maxNewTokens bounds inside the context ends as before', async () => {
     const session = new BeamSession(new TableModel('toy', 3, next, EOS, 64), { promptIds: [0], numBeams: 2, maxNewTokens: 3 });
     const run = await session.runTo(10);

@@ -15,7 +15,7 @@ function toyModel(): CausalLM & { calls: number } {
   const row = (context: number[]) => Float32Array.from({ length: vocab }, (_, v) => (context.reduce((a, t, i) => a + t * (i + 1), 0) * (v + 1)) % 7);
   const model = {
     calls: 0,
-    info: { name: 'toy', vocabSize: vocab, numLayers: 1, numHeads: 1, headDim: 1, contextLength: 64, eosTokenId: null, tiedEmbeddings: true, hasLayerLogits: false },
+    info: { name: 'toy', vocabSize: vocab, numLayers: 1, numHeads: 1, headDim: 1, contextLength: 64, eosTokenIds: [], tiedEmbeddings: true, hasLayerLogits: false },
     async forward(inputIds: number[][], cache: KvCache | null): Promise<ForwardResult> {
       model.calls++;
       const before = (cache as ToyCache | null)?.tokens ?? [];

@@ -27,7 +27,7 @@ class FakeWorker implements MessageEndpoint {
 }
 
 const LOADED: LoadResult = {
-  model: { model: 'amateur', name: 'Bundled amateur', vocabSize: 4096, numLayers: 1, contextLength: 256, eosTokenId: 0, hasLayerLogits: true },
+  model: { model: 'amateur', name: 'Bundled amateur', vocabSize: 4096, numLayers: 1, contextLength: 256, eosTokenIds: [0], hasLayerLogits: true },
   device: { device: 'wasm', reason: 'WASM was chosen.' },
   bytes: 0,
   loadMs: 1,

@@ -45,8 +45,11 @@ export interface BeamSearchOptions {
   maxNewTokens: number;
   /** Exponent of the length in the finished score `sum log p / L^lengthPenalty`; default 1. */
   lengthPenalty?: number;
-  /** The end-of-sequence token; absent or null: hypotheses only end at maxNewTokens. */
-  eosTokenId?: number | null;
+  /**
+   * The end-of-sequence token, or several (any of them ends a hypothesis, as in transformers);
+   * absent or null: hypotheses only end at maxNewTokens.
+   */
+  eosTokenId?: number | readonly number[] | null;
   /** The prompt, used only as context for the penalties; default []. */
   promptIds?: readonly number[];
   /** Repetition penalty on each beam's row (> 0; default 1, off). */
@@ -59,7 +62,8 @@ export interface ResolvedBeamSearchOptions {
   numBeams: number;
   maxNewTokens: number;
   lengthPenalty: number;
-  eosTokenId: number | null;
+  /** Empty when hypotheses end only at maxNewTokens. */
+  eosTokenIds: number[];
   promptIds: number[];
   repetitionPenalty: number;
   noRepeatNgramSize: number;
@@ -164,6 +168,7 @@ export interface BeamStepResult {
 function resolveBeamOptions(options: BeamSearchOptions): ResolvedBeamSearchOptions {
   if (options === null || typeof options !== 'object') throw new TypeError('beam search options must be an object');
   const eos = options.eosTokenId ?? null;
+  const eosIds: unknown[] = eos === null ? [] : Array.isArray(eos) ? eos : [eos];
   const promptIds = [...(options.promptIds ?? [])];
   for (const id of promptIds) {
     if (!Number.isInteger(id) || id < 0) throw new RangeError(`promptIds must hold integer token ids >= 0, got ${String(id)}`);
@@ -172,7 +177,7 @@ function resolveBeamOptions(options: BeamSearchOptions): ResolvedBeamSearchOptio
     numBeams: requireInRange('numBeams', options.numBeams, { min: 1, integer: true }),
     maxNewTokens: requireInRange('maxNewTokens', options.maxNewTokens, { min: 1, integer: true }),
     lengthPenalty: requireInRange('lengthPenalty', options.lengthPenalty ?? 1, {}),
-    eosTokenId: eos === null ? null : requireInRange('eosTokenId', eos, { min: 0, integer: true }),
+    eosTokenIds: eosIds.map((id) => requireInRange('eosTokenId', id as number, { min: 0, integer: true })),
     promptIds,
     repetitionPenalty: requireInRange('repetitionPenalty', options.repetitionPenalty ?? 1, { min: 0, minInclusive: false }),
     noRepeatNgramSize: requireInRange('noRepeatNgramSize', options.noRepeatNgramSize ?? 0, { min: 0, integer: true }),
@@ -281,8 +286,8 @@ export function beamSearchStep(state: BeamSearchState, logitsPerBeam: readonly F
     checkRow(row, `logitsPerBeam[${i}]`);
     if (row.length !== vocab) throw new RangeError(`logitsPerBeam[${i}] has ${row.length} entries, logitsPerBeam[0] has ${vocab}`);
   });
-  if (o.eosTokenId !== null && o.eosTokenId >= vocab) {
-    throw new RangeError(`eosTokenId must be a token id in [0, ${vocab - 1}], got ${o.eosTokenId}`);
+  for (const eos of o.eosTokenIds) {
+    if (eos >= vocab) throw new RangeError(`eosTokenId must be a token id in [0, ${vocab - 1}], got ${eos}`);
   }
   const processors = beamProcessors(o);
   const step = state.step + 1;
@@ -330,7 +335,7 @@ export function beamSearchStep(state: BeamSearchState, logitsPerBeam: readonly F
     };
     let outcome: BeamCandidate['outcome'] = 'dropped';
     const tokens = [...source.tokens, c.token];
-    if (c.token === o.eosTokenId) {
+    if (o.eosTokenIds.includes(c.token)) {
       if (rank < B) {
         node.finished = true;
         node.score = lengthPenalizedScore(c.total, step, o.lengthPenalty);

@@ -42,11 +42,12 @@ export interface SpeculativeResult {
 /** Options every round function takes. */
 export interface SpeculativeEndOptions {
   /**
-   * The end-of-sequence token, or null (default): once a draft token equal to it is accepted the
-   * text is over, so the round stops there, as the reference implementations do: later draft
-   * tokens are not verified, no more uniforms are drawn and no residual or bonus token follows.
+   * The end-of-sequence token, or several (a model may end on more than one), or null (default):
+   * once a draft token equal to one is accepted the text is over, so the round stops there, as the
+   * reference implementations do: later draft tokens are not verified, no more uniforms are drawn
+   * and no residual or bonus token follows.
    */
-  endToken?: number | null;
+  endToken?: number | readonly number[] | null;
 }
 
 /** What happened to one draft token. */
@@ -277,13 +278,16 @@ interface RoundOutcome {
   u: number;
 }
 
-/** null, or a token id the rows can hold (checked against the vocabulary by the caller). */
-function requireEndToken(endToken: unknown, vocabSize: number): number | null {
-  if (endToken === undefined || endToken === null) return null;
-  if (!Number.isInteger(endToken) || (endToken as number) < 0 || (endToken as number) >= vocabSize) {
-    throw new RangeError(`endToken must be null or a token id in [0, ${vocabSize}), got ${String(endToken)}`);
+/** The end tokens as a set (empty for null); each must be a token id the rows can hold. */
+function requireEndTokens(endToken: unknown, vocabSize: number): ReadonlySet<number> {
+  if (endToken === undefined || endToken === null) return new Set();
+  const ids: unknown[] = Array.isArray(endToken) ? endToken : [endToken];
+  for (const id of ids) {
+    if (!Number.isInteger(id) || (id as number) < 0 || (id as number) >= vocabSize) {
+      throw new RangeError(`endToken must be null or a token id in [0, ${vocabSize}), got ${String(id)}`);
+    }
   }
-  return endToken as number;
+  return new Set(ids as number[]);
 }
 
 function runRound(
@@ -294,7 +298,7 @@ function runRound(
   options: SpeculativeEndOptions,
 ): RoundOutcome {
   const vocabSize = validateRound(draftTokens, draftProbs, targetProbs);
-  const endToken = requireEndToken(options.endToken, vocabSize);
+  const endTokens = requireEndTokens(options.endToken, vocabSize);
   if (typeof random !== 'function') throw new TypeError('random must be a function returning numbers in [0, 1)');
   const gamma = draftTokens.length;
   const draws: number[] = [];
@@ -308,7 +312,7 @@ function runRound(
     // r <= p/q written without the division; p = 0 must reject even when r = 0.
     if (p > 0 && r * q <= p) {
       accepted++;
-      if (x === endToken) {
+      if (endTokens.has(x)) {
         return { accepted, tokens: draftTokens.slice(0, accepted), draws, finalKind: 'end', finalPosition: i, finalDistribution: null, residual: null, u: Number.NaN };
       }
     } else {
@@ -461,7 +465,7 @@ function runGreedy(
   options: SpeculativeEndOptions,
 ): { accepted: number; tokens: number[]; argmaxes: number[]; ended: boolean } {
   validateGreedy(draftTokens, targetRows);
-  const endToken = requireEndToken(options.endToken, targetRows[0].length);
+  const endTokens = requireEndTokens(options.endToken, targetRows[0].length);
   const gamma = draftTokens.length;
   const argmaxes: number[] = [];
   let accepted = 0;
@@ -470,7 +474,7 @@ function runGreedy(
     argmaxes.push(best);
     if (draftTokens[accepted] !== best) break;
     accepted++;
-    if (best === endToken) return { accepted, tokens: draftTokens.slice(0, accepted), argmaxes, ended: true };
+    if (endTokens.has(best)) return { accepted, tokens: draftTokens.slice(0, accepted), argmaxes, ended: true };
   }
   if (accepted === gamma) argmaxes.push(argmax(targetRows[gamma]));
   // The last argmax computed is the target's own choice at the first row that disagreed (or the

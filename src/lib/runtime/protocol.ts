@@ -65,7 +65,8 @@ export interface ModelSummary {
   vocabSize: number;
   numLayers: number;
   contextLength: number;
-  eosTokenId: number | null;
+  /** Every end-of-sequence id (config.json and generation_config.json); empty when none. */
+  eosTokenIds: number[];
   hasLayerLogits: boolean;
 }
 

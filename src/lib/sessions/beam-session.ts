@@ -75,7 +75,7 @@ export class BeamSession extends SteppingSession<BeamStepTrace, Snapshot> {
       numBeams: options.numBeams,
       maxNewTokens: this.contextBound ? room : options.maxNewTokens,
       lengthPenalty: options.lengthPenalty ?? 1,
-      eosTokenId: (options.stopAtEos ?? true) ? model.info.eosTokenId : null,
+      eosTokenId: (options.stopAtEos ?? true) ? model.info.eosTokenIds : null,
       promptIds: this.promptIds,
       repetitionPenalty: options.repetitionPenalty ?? 1,
       noRepeatNgramSize: options.noRepeatNgramSize ?? 0,

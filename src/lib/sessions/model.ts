@@ -20,8 +20,8 @@ export interface ModelInfo {
   headDim: number;
   /** The most positions the model can attend to (GPT-2's n_positions). */
   contextLength: number;
-  /** The end-of-sequence token, or null when the model declares none. */
-  eosTokenId: number | null;
+  /** Every end-of-sequence token (some models end on more than one); empty when the model declares none. */
+  eosTokenIds: readonly number[];
   /** Whether the output matrix is the input embedding (DoLa's candidate buckets depend on it). */
   tiedEmbeddings: boolean;
   /** Whether `forward` can return early-exit logits for every layer (needed by DoLa). */

@@ -17,7 +17,7 @@ export function checkedPrompt(promptIds: readonly number[], info: ModelInfo): nu
 
 /** Whether a session that stops at EOS has just generated it. */
 export function endedAtEos(tokens: readonly number[], promptLength: number, info: ModelInfo, stopAtEos: boolean): boolean {
-  return stopAtEos && info.eosTokenId !== null && tokens.length > promptLength && tokens[tokens.length - 1] === info.eosTokenId;
+  return stopAtEos && tokens.length > promptLength && info.eosTokenIds.includes(tokens[tokens.length - 1]);
 }
 
 export function decodeOrNull(decode: DecodeTokens | undefined, ids: readonly number[]): string | null {

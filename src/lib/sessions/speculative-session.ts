@@ -109,15 +109,16 @@ export class SpeculativeSession extends SteppingSession<SpeculativeSessionTrace,
     return Math.max(0, Math.min(this.gamma, this.target.info.contextLength - n - 1, this.draft.info.contextLength - n + 1));
   }
 
-  /** The end-of-sequence token when the text stops there, else null. */
-  private get endToken(): number | null {
-    return (this.options.stopAtEos ?? true) ? this.target.info.eosTokenId : null;
+  /** The end-of-sequence tokens when the text stops there, else none. */
+  private get endTokens(): readonly number[] {
+    return (this.options.stopAtEos ?? true) ? this.target.info.eosTokenIds : [];
   }
 
   /** Up to gamma draft tokens; the draft stops after proposing the end token, as HF's assistant does. */
   private async propose(gamma: number): Promise<Proposal> {
     const proposal: Proposal = { tokens: [], probs: [], ms: 0 };
-    while (proposal.tokens.length < gamma && proposal.tokens.at(-1) !== this.endToken) {
+    const ends = this.endTokens;
+    while (proposal.tokens.length < gamma && !ends.includes(proposal.tokens.at(-1) ?? -1)) {
       const context = [...this.tokens, ...proposal.tokens];
       const { logits, ms } = await this.draftSequence.extend(context);
       proposal.ms += ms;
@@ -147,10 +148,10 @@ export class SpeculativeSession extends SteppingSession<SpeculativeSessionTrace,
     // An accepted end token ends the round and the text; a residual or bonus end token is the
     // round's last token anyway, so nothing after end-of-sequence is ever emitted or shown.
     const round = this.greedy
-      ? speculativeRoundGreedy(proposal.tokens, targetProbs, { endToken: this.endToken })
+      ? speculativeRoundGreedy(proposal.tokens, targetProbs, { endToken: this.endTokens })
       : speculativeRound(proposal.tokens, proposal.probs, targetProbs, this.random.asFunction(), {
           topN: this.options.topN ?? 10,
-          endToken: this.endToken,
+          endToken: this.endTokens,
         });
     const emitted = round.tokens;
 

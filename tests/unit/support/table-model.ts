@@ -20,10 +20,10 @@ export class TableModel implements CausalLM {
     name: string,
     vocabSize: number,
     private readonly next: NextLogits,
-    eosTokenId: number | null = null,
+    eos: number | readonly number[] | null = null,
     contextLength = 64,
   ) {
-    this.info = { name, vocabSize, numLayers: 1, numHeads: 1, headDim: 1, contextLength, eosTokenId, tiedEmbeddings: true, hasLayerLogits: false };
+    this.info = { name, vocabSize, numLayers: 1, numHeads: 1, headDim: 1, contextLength, eosTokenIds: eos === null ? [] : typeof eos === 'number' ? [eos] : [...eos], tiedEmbeddings: true, hasLayerLogits: false };
   }
 
   async forward(inputIds: number[][], cache: KvCache | null): Promise<ForwardResult> {

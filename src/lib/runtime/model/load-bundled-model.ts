@@ -11,7 +11,7 @@ import {
   type PreTrainedTokenizer,
 } from '@huggingface/transformers';
 import type { DecodeTokens } from '../../sessions/model';
-import { modelInfoFromConfig, type Gpt2StyleConfig } from './model-info';
+import { modelInfoFromConfig, type GenerationConfig, type Gpt2StyleConfig } from './model-info';
 import { decoderSession, TransformersCausalLM } from './transformers-causal-lm';
 
 export interface LoadedModel {
@@ -31,7 +31,8 @@ export interface LoadBundledOptions {
 /** Wraps an already loaded transformers.js model and tokenizer. */
 export function wrapPretrained(name: string, pretrained: PreTrainedModel, tokenizer: PreTrainedTokenizer): LoadedModel {
   const hasLayerLogits = decoderSession(pretrained).outputNames.includes('layer_logits');
-  const info = modelInfoFromConfig(pretrained.config as Gpt2StyleConfig, name, hasLayerLogits);
+  const generationConfig = (pretrained as { generation_config?: GenerationConfig | null }).generation_config ?? null;
+  const info = modelInfoFromConfig(pretrained.config as Gpt2StyleConfig, name, hasLayerLogits, generationConfig);
   return {
     model: new TransformersCausalLM(pretrained, info),
     tokenizer,

@@ -3,6 +3,10 @@
  * n_head, n_embd, n_positions; Llama-style models (SmolLM2, Qwen2.5) num_hidden_layers,
  * num_attention_heads, num_key_value_heads, hidden_size, max_position_embeddings. Both are read,
  * so nothing depends on one export's sizes.
+ *
+ * End-of-sequence: every id counts, from config.json and generation_config.json alike, each a
+ * number or a list (Qwen2.5's instruct models end a reply on <|im_end|>, listed only in
+ * generation_config.json beside config.json's <|endoftext|>).
  */
 import type { ModelInfo } from '../../sessions/model';
 
@@ -35,7 +39,28 @@ function positiveInteger(config: Gpt2StyleConfig, keys: (keyof Gpt2StyleConfig)[
   throw new RangeError(`config.json of model "${modelName}" gives none of ${keys.join(', ')}`);
 }
 
-export function modelInfoFromConfig(config: Gpt2StyleConfig, name: string, hasLayerLogits: boolean): ModelInfo {
+/** generation_config.json: only its end-of-sequence ids are read. */
+export interface GenerationConfig {
+  eos_token_id?: number | number[] | null;
+}
+
+function eosIdsOf(value: unknown, file: string, modelName: string): number[] {
+  if (value === undefined || value === null) return [];
+  const ids = Array.isArray(value) ? value : [value];
+  for (const id of ids) {
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
+      throw new RangeError(`${file} of model "${modelName}" must give eos_token_id as token ids (integers >= 0), got ${JSON.stringify(value)}`);
+    }
+  }
+  return ids as number[];
+}
+
+export function modelInfoFromConfig(
+  config: Gpt2StyleConfig,
+  name: string,
+  hasLayerLogits: boolean,
+  generationConfig: GenerationConfig | null = null,
+): ModelInfo {
   const attentionHeads = positiveInteger(config, ['n_head', 'num_attention_heads'], name);
   const width = positiveInteger(config, ['n_embd', 'hidden_size'], name);
   const kvHeads = config.num_key_value_heads === undefined ? attentionHeads : positiveInteger(config, ['num_key_value_heads'], name);
@@ -43,15 +68,23 @@ export function modelInfoFromConfig(config: Gpt2StyleConfig, name: string, hasLa
     throw new RangeError(`config.json of model "${name}": width ${width} is not a multiple of ${attentionHeads} heads`);
   }
   const headDim = config.head_dim === undefined ? width / attentionHeads : positiveInteger(config, ['head_dim'], name);
-  const eos = Array.isArray(config.eos_token_id) ? (config.eos_token_id[0] ?? null) : (config.eos_token_id ?? null);
+  const vocabSize = positiveInteger(config, ['vocab_size'], name);
+  const eos = [
+    ...new Set([
+      ...eosIdsOf(config.eos_token_id, 'config.json', name),
+      ...eosIdsOf(generationConfig?.eos_token_id, 'generation_config.json', name),
+    ]),
+  ];
+  const outside = eos.find((id) => id >= vocabSize);
+  if (outside !== undefined) throw new RangeError(`model "${name}" declares end-of-sequence id ${outside}, outside its vocabulary of ${vocabSize}`);
   return {
     name,
-    vocabSize: positiveInteger(config, ['vocab_size'], name),
+    vocabSize,
     numLayers: positiveInteger(config, ['n_layer', 'num_hidden_layers'], name),
     numHeads: kvHeads,
     headDim,
     contextLength: positiveInteger(config, ['n_positions', 'max_position_embeddings'], name),
-    eosTokenId: eos,
+    eosTokenIds: eos,
     // GPT-2 ties its output matrix to the input embedding unless the config says otherwise.
     tiedEmbeddings: config.tie_word_embeddings ?? true,
     hasLayerLogits,

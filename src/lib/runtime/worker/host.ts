@@ -180,7 +180,7 @@ export class WorkerHost {
         vocabSize: info.vocabSize,
         numLayers: info.numLayers,
         contextLength: info.contextLength,
-        eosTokenId: info.eosTokenId,
+        eosTokenIds: [...info.eosTokenIds],
         hasLayerLogits: info.hasLayerLogits,
       },
       device: loaded.device,

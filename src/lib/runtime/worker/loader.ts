@@ -251,7 +251,7 @@ export async function loadRegistryModel(
   if (device.device === 'wasm') device = { ...device, threads: threadsInUse() };
   const loadMs = performance.now() - started;
   const warmupStarted = performance.now();
-  const firstToken = loaded.model.info.eosTokenId ?? 0;
+  const firstToken = loaded.model.info.eosTokenIds[0] ?? 0;
   await loaded.model.forward([[firstToken]], null);
   const warmupMs = performance.now() - warmupStarted;
   if (device.device === 'webgpu' && callbacks.onGpuLost) void watchGpuDevice(callbacks.onGpuLost);
