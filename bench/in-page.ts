@@ -4,23 +4,15 @@
  * from this module). They drive window.decodingRuntime (the site's own worker client) and keep
  * one client per device on window.__bench between calls.
  */
-
-/** protocol.ts's StepProfile: where the step's time went inside the worker. */
-export interface StepProfileLike {
-  workerMs: number;
-  forwardCalls: number;
-  inputsMs: number;
-  runMs: number;
-  logitsMs: number;
-  kvMs: number;
-}
+// A type only, erased before the functions are serialized.
+import type { StepProfile } from '../src/lib/runtime/protocol';
 
 /** The slice of RuntimeClient / SessionHandle the benchmark uses (the real ones run in the page). */
 interface StepLike {
   kind: 'step' | 'stopped';
   tokens: number[];
   timing: Record<string, number>;
-  profile?: StepProfileLike;
+  profile?: StepProfile;
   trace: { accepted?: number; gamma?: number };
 }
 interface SessionLike {
@@ -128,7 +120,7 @@ export interface StepSample {
   wallMs: number;
   forwardMs: number;
   tokens: number;
-  profile: StepProfileLike | null;
+  profile: StepProfile | null;
 }
 
 /**

@@ -27,6 +27,7 @@ import { ISOLATION_HEADERS } from '../integrations/security-policy.mjs';
 import { serveStatic } from './server';
 import { ensureBuilt } from './site';
 import { mean, median, round, sum } from './stats';
+import type { StepProfile } from '../src/lib/runtime/protocol';
 import type { BenchResults, KvRecord, LoadRecord, SpeculativeRecord, StepBreakdown, StepRecord } from './types';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -174,10 +175,10 @@ async function measureLoads(browser: Browser, baseUrl: string): Promise<LoadReco
 }
 
 function summarizeBreakdown(samples: inPage.StepSample[]): StepBreakdown | null {
-  const profiled = samples.filter((s): s is inPage.StepSample & { profile: inPage.StepProfileLike } => s.profile !== null);
+  const profiled = samples.filter((s): s is inPage.StepSample & { profile: StepProfile } => s.profile !== null);
   if (profiled.length === 0) return null;
   const med = (f: (s: (typeof profiled)[number]) => number): number => round(median(profiled.map(f)), 3);
-  const forwardMs = (p: inPage.StepProfileLike): number => p.inputsMs + p.runMs + p.logitsMs + p.kvMs;
+  const forwardMs = (p: StepProfile): number => p.inputsMs + p.runMs + p.logitsMs + p.kvMs;
   return {
     wallMs: med((s) => s.wallMs),
     messagingMs: med((s) => s.wallMs - s.profile.workerMs),
@@ -404,9 +405,7 @@ async function main(): Promise<void> {
       // A fresh context, so these are cold loads too; the second one finds onnxruntime started.
       results.backends[0].detail = `onnxruntime-web, WASM SIMD on a cross-origin isolated page (as the site's _headers make it): ${wasmReady[0].threads}`;
       results.loads.push(...summarizeLoads(wasmReady.map((l, i) => ({ ...l, cache: 'cold' as const, worker: i === 0 ? ('fresh' as const) : ('runtime-started' as const) }))));
-      results.steps.push(...((await phase('WASM: step latency per method', () => measureSteps(page, 'wasm', PLAN.wasmSteps))) ?? []));
-      results.kvCache.push(...((await phase('WASM: KV cache vs recompute', () => measureKv(page, 'wasm', ['expert', 'amateur'], PLAN.kvRepeats, false))) ?? []));
-      results.speculative.push(...((await phase('WASM: speculative sweep', () => measureSpeculative(page, 'wasm'))) ?? []));
+      await measureWasmBackend(page, 'wasm', 'WASM', results);
     }
     await context.close();
     await measureOneThread(browser, plainServer.url, results);
@@ -433,6 +432,13 @@ async function main(): Promise<void> {
   log(`wrote ${join(OUT, 'results.json')} and results.md in ${results.wallSeconds} s`);
 }
 
+/** Step latency, the KV cache and the speculative sweep of one WASM backend whose client is ready on `page`. */
+async function measureWasmBackend(page: Page, device: string, label: string, results: BenchResults): Promise<void> {
+  results.steps.push(...((await phase(`${label}: step latency per method`, () => measureSteps(page, device, PLAN.wasmSteps))) ?? []));
+  results.kvCache.push(...((await phase(`${label}: KV cache vs recompute`, () => measureKv(page, device, ['expert', 'amateur'], PLAN.kvRepeats, false))) ?? []));
+  results.speculative.push(...((await phase(`${label}: speculative sweep`, () => measureSpeculative(page, device))) ?? []));
+}
+
 /** The same WASM measurements on a page that is not cross-origin isolated: onnxruntime on one thread. */
 async function measureOneThread(browser: Browser, baseUrl: string, results: BenchResults): Promise<void> {
   const device = 'wasm-1thread';
@@ -449,9 +455,7 @@ async function measureOneThread(browser: Browser, baseUrl: string, results: Benc
       software: false,
       detail: `onnxruntime-web, WASM SIMD on a page that is not cross-origin isolated (a host without the COOP/COEP headers): ${threads}`,
     });
-    results.steps.push(...((await phase('WASM, one thread: step latency per method', () => measureSteps(page, device, PLAN.wasmSteps))) ?? []));
-    results.kvCache.push(...((await phase('WASM, one thread: KV cache vs recompute', () => measureKv(page, device, ['expert', 'amateur'], PLAN.kvRepeats, false))) ?? []));
-    results.speculative.push(...((await phase('WASM, one thread: speculative sweep', () => measureSpeculative(page, device))) ?? []));
+    await measureWasmBackend(page, device, 'WASM, one thread', results);
   } finally {
     await context.close();
   }

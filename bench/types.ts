@@ -3,6 +3,7 @@
  * row per configuration, medians over repetitions), ready for a table or an Observable Plot mark.
  * Times are milliseconds unless a field says otherwise; bytes are bytes.
  */
+import type { StepProfile } from '../src/lib/runtime/protocol';
 import type { BundleReport } from './bundle';
 
 export interface LoadRecord {
@@ -53,19 +54,13 @@ export interface StepRecord {
 }
 
 /**
- * One step's cost, split: messaging = the page's wall time - the worker's; inside the worker the
- * forward passes' phases (every model of the step summed), and jsMs = everything else the worker
- * did: the decoding work over the vocabulary (softmax, processors, sampling, traces).
+ * One step's cost, split: the worker's profile (its forward passes' phases, every model of the
+ * step summed), messaging = the page's wall time - the worker's, and jsMs = everything else the
+ * worker did: the decoding work over the vocabulary (softmax, processors, sampling, traces).
  */
-export interface StepBreakdown {
+export interface StepBreakdown extends StepProfile {
   wallMs: number;
   messagingMs: number;
-  workerMs: number;
-  forwardCalls: number;
-  inputsMs: number;
-  runMs: number;
-  logitsMs: number;
-  kvMs: number;
   jsMs: number;
 }
 

@@ -191,12 +191,8 @@ export interface StepMessage<Trace = AnyTrace> {
   stopsHere?: SessionStop;
 }
 
-/** One step's time inside the worker, in milliseconds. */
-export interface StepProfile {
-  /** From the start of the step to its reply: everything the page waits for but messaging. */
-  workerMs: number;
-  /** The step's forward passes, every model summed. */
-  forwardCalls: number;
+/** The phases of forward passes, in milliseconds. */
+export interface ForwardPhases {
   /** Building the input tensors (ids, mask, positions, the KV cache as inputs). */
   inputsMs: number;
   /** transformers.js and onnxruntime running the graph (copies in and out of WASM memory included). */
@@ -205,6 +201,14 @@ export interface StepProfile {
   logitsMs: number;
   /** Reading the present.* outputs into the next KV cache. */
   kvMs: number;
+}
+
+/** One step's time inside the worker, in milliseconds: its forward passes (every model summed) and the whole. */
+export interface StepProfile extends ForwardPhases {
+  /** From the start of the step to its reply: everything the page waits for but messaging. */
+  workerMs: number;
+  /** The step's forward passes, every model summed. */
+  forwardCalls: number;
 }
 
 export type StepReply<Trace = AnyTrace> = StepMessage<Trace> | SessionStop;

@@ -4,6 +4,7 @@
  * `astro check` fail here rather than leaving an empty chart. The functions reshape records into
  * the flat rows the charts and tables draw.
  */
+import type { StepProfile } from '../runtime/protocol';
 
 export interface BenchSpeculative {
   device: string;
@@ -28,17 +29,7 @@ export interface BenchStep {
   medianForwardMsPerStep: number;
   tokensPerStep: number;
   /** Where a step's time went (bench/types.ts StepBreakdown); absent in results written before it existed. */
-  breakdown?: {
-    wallMs: number;
-    messagingMs: number;
-    workerMs: number;
-    forwardCalls: number;
-    inputsMs: number;
-    runMs: number;
-    logitsMs: number;
-    kvMs: number;
-    jsMs: number;
-  } | null;
+  breakdown?: (StepProfile & { wallMs: number; messagingMs: number; jsMs: number }) | null;
 }
 
 export interface BenchKv {

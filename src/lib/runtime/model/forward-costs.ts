@@ -1,41 +1,35 @@
 /**
  * Where a model's forward passes spend their time, summed over calls, for the benchmark's per-step
- * breakdown: building the input tensors, the runtime's run itself, reading the logits, and the KV
- * cache (reading the present.* outputs into a Float32KvCache).
+ * breakdown (the phases are protocol.ts's ForwardPhases).
  */
-export interface ForwardCosts {
+import type { ForwardPhases } from '../protocol';
+
+export interface ForwardCosts extends ForwardPhases {
   calls: number;
-  inputsMs: number;
-  runMs: number;
-  logitsMs: number;
-  kvMs: number;
 }
 
-export type ForwardPhase = Exclude<keyof ForwardCosts, 'calls'>;
+export type ForwardPhase = keyof ForwardPhases;
+
+const FIELDS = ['calls', 'inputsMs', 'runMs', 'logitsMs', 'kvMs'] as const satisfies readonly (keyof ForwardCosts)[];
 
 export function noCosts(): ForwardCosts {
   return { calls: 0, inputsMs: 0, runMs: 0, logitsMs: 0, kvMs: 0 };
 }
 
-/** later - earlier, field by field: what happened between two snapshots. */
+/** a + sign * b, field by field. */
+function combine(a: ForwardCosts, b: ForwardCosts, sign: 1 | -1): ForwardCosts {
+  const out = noCosts();
+  for (const field of FIELDS) out[field] = a[field] + sign * b[field];
+  return out;
+}
+
+/** later - earlier: what happened between two snapshots. */
 export function costsBetween(earlier: ForwardCosts, later: ForwardCosts): ForwardCosts {
-  return {
-    calls: later.calls - earlier.calls,
-    inputsMs: later.inputsMs - earlier.inputsMs,
-    runMs: later.runMs - earlier.runMs,
-    logitsMs: later.logitsMs - earlier.logitsMs,
-    kvMs: later.kvMs - earlier.kvMs,
-  };
+  return combine(later, earlier, -1);
 }
 
 export function addCosts(a: ForwardCosts, b: ForwardCosts): ForwardCosts {
-  return {
-    calls: a.calls + b.calls,
-    inputsMs: a.inputsMs + b.inputsMs,
-    runMs: a.runMs + b.runMs,
-    logitsMs: a.logitsMs + b.logitsMs,
-    kvMs: a.kvMs + b.kvMs,
-  };
+  return combine(a, b, 1);
 }
 
 /** Times consecutive phases of one call: each `end` charges the time since the previous mark. */
