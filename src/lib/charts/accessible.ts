@@ -5,10 +5,11 @@
  * so the chart itself is announced once, as an image with a name.
  */
 export function asAccessibleImage<T extends Element>(chart: T, name: string): T {
-  // With a legend, Plot returns a <figure>: the chart is its own <svg> child; legend swatches are
-  // small svgs inside a div, hidden here since the legend's text says the same.
+  // With a legend, Plot returns a <figure>: legends first (swatches as small svgs inside a div, a
+  // colour ramp as an svg child of its own), then the chart as the figure's last svg child. The
+  // legends are hidden here since their text says the same.
   const svgs = chart instanceof SVGSVGElement ? [chart] : [...chart.querySelectorAll('svg')];
-  const svg = svgs.find((s) => s.parentElement === (chart as Element)) ?? svgs[0];
+  const svg = svgs.findLast((s) => s.parentElement === (chart as Element)) ?? svgs[0];
   for (const other of svgs) if (other !== svg) other.setAttribute('aria-hidden', 'true');
   for (const el of chart.querySelectorAll('[aria-label], [aria-description]')) {
     el.removeAttribute('aria-label');

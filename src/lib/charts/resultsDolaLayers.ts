@@ -5,9 +5,9 @@ import { asAccessibleImage } from './accessible';
 /** DoLa with a fixed premature layer: factual accuracy by layer, with greedy and the dynamic buckets as lines. */
 export function resultsDolaLayers(
   bars: readonly DolaLayerBar[],
-  references: readonly DolaReference[],
-  options: { width?: number; ariaLabel: string },
+  options: { width?: number; ariaLabel: string; references: readonly DolaReference[] },
 ): Element {
+  const { references } = options;
   const chart = Plot.plot({
     width: options.width ?? 640,
     height: 300,
