@@ -79,3 +79,19 @@ test('token text is shown literally with whitespace made visible', async ({ page
   // The chart is an Observable Plot SVG with labelled axes.
   await expect(figure.locator('svg').getByText('Probability →')).toBeVisible();
 });
+
+test('the chart redraws at the new width when the window resizes', async ({ page }) => {
+  await page.setViewportSize({ width: 1200, height: 900 });
+  const figure = await openFigure(page);
+  const chart = figure.locator('svg[role="img"]');
+  await expect(chart).toHaveCount(1);
+  const wide = Number(await chart.getAttribute('width'));
+  await page.setViewportSize({ width: 420, height: 900 });
+  await expect.poll(async () => Number(await figure.locator('svg[role="img"]').getAttribute('width'))).toBeLessThan(wide);
+  const narrow = Number(await figure.locator('svg[role="img"]').getAttribute('width'));
+  // Never wider than its column, never narrower than the chart's minimum.
+  const column = await figure.evaluate((el) => el.clientWidth);
+  expect(narrow).toBeLessThanOrEqual(Math.max(280, column));
+  expect(narrow).toBeGreaterThanOrEqual(280);
+  await expect(figure.getByRole('img', { name: /Probability of each candidate token/ })).toHaveCount(1);
+});
