@@ -14,6 +14,10 @@ export interface NumberParam {
   default: number;
   /** Whole numbers only (k, beams, gamma...). */
   integer?: boolean;
+  /** The slider's step: 1 when omitted for whole numbers; its decimals are the decimals shown. */
+  step?: number;
+  /** One line under the slider, e.g. what 0 means. */
+  hint?: string;
 }
 
 export interface ChoiceParam<T extends string = string> {
@@ -164,6 +168,22 @@ export function writeParams<S extends ParamSchema>(schema: S, values: ParamValue
     const written = typeof value === 'number' ? String(value) : spec.kind === 'text' ? lastCharacters(value, spec.maxLength) : value;
     params.set(name, written);
   }
+}
+
+/** Every parameter at its default. */
+export function defaultValues<S extends ParamSchema>(schema: S): ParamValues<S> {
+  return Object.fromEntries(Object.entries(schema).map(([key, spec]) => [key, spec.default])) as ParamValues<S>;
+}
+
+/** The step a slider for `spec` moves by. */
+export function sliderStep(spec: NumberParam): number {
+  return spec.step ?? (spec.integer ? 1 : (spec.max - spec.min) / 100);
+}
+
+/** A value as its slider shows it: as many decimals as the step has. */
+export function formatParam(spec: NumberParam, value: number): string {
+  const [, decimals = ''] = String(sliderStep(spec)).split('.');
+  return value.toFixed(decimals.length);
 }
 
 /** Reads a widget's parameters from the current page URL (defaults outside a browser). */

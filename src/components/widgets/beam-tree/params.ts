@@ -1,15 +1,15 @@
 /** The beam tree's parameters, as sliders and in the URL (prefix "beam"). */
 import type { SessionSpec } from '../../../lib/runtime/protocol';
-import type { ParamSchema, ParamValues } from '../../../lib/site/url-state';
+import { defaultValues, type ParamSchema, type ParamValues } from '../../../lib/site/url-state';
 
 export const PREFIX = 'beam';
 export const DEFAULT_PROMPT = 'Once upon a time, there was a little girl who';
 
 export const SCHEMA = {
   prompt: { kind: 'text', label: 'Prompt', maxLength: 2000, default: DEFAULT_PROMPT },
-  numBeams: { kind: 'number', label: 'Beams', min: 1, max: 8, default: 3, integer: true },
+  numBeams: { kind: 'number', label: 'Beams', min: 1, max: 8, default: 3, integer: true, hint: '1 is greedy search.' },
   maxNewTokens: { kind: 'number', label: 'Max new tokens', min: 1, max: 16, default: 8, integer: true },
-  lengthPenalty: { kind: 'number', label: 'Length penalty', min: -1, max: 3, default: 1 },
+  lengthPenalty: { kind: 'number', label: 'Length penalty', min: -1, max: 3, default: 1, step: 0.1, hint: "Exponent of the length in a finished hypothesis's score; 0 ranks by total log-probability." },
   // A view setting, not a search setting: in the URL too, so a shared link shows the same tree.
   pruned: { kind: 'choice', label: 'Pruned candidates', values: ['show', 'hide'], default: 'show' },
 } satisfies ParamSchema;
@@ -28,6 +28,4 @@ export function beamSpec(p: BeamParams): SessionSpec {
   };
 }
 
-export const DEFAULT_PARAMS: BeamParams = Object.fromEntries(
-  Object.entries(SCHEMA).map(([key, spec]) => [key, spec.default]),
-) as BeamParams;
+export const DEFAULT_PARAMS: BeamParams = defaultValues(SCHEMA);

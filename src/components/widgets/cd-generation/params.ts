@@ -3,7 +3,7 @@
  * continued by greedy decoding, nucleus sampling (p = 0.95) and contrastive decoding.
  */
 import type { SessionSpec } from '../../../lib/runtime/protocol';
-import type { ParamSchema, ParamValues } from '../../../lib/site/url-state';
+import { defaultValues, type ParamSchema, type ParamValues } from '../../../lib/site/url-state';
 import type { ExampleDefinition } from '../shared/precomputed';
 import { AMATEUR_CONTEXTS, AMATEURS, VARIANTS } from '../contrastive/params';
 
@@ -14,22 +14,20 @@ export const NUCLEUS_P = 0.95;
 
 export const SCHEMA = {
   prompt: { kind: 'text', label: 'Prompt', maxLength: 2000, default: DEFAULT_PROMPT },
-  length: { kind: 'number', label: 'Tokens to generate', min: 8, max: 128, default: 96, integer: true },
+  length: { kind: 'number', label: 'Tokens to generate', min: 8, max: 128, default: 96, integer: true, step: 8, hint: 'Play runs every method to this length.' },
   /** 2: with the bundled expert, seed 0 and 1 end the sampled text within 32 tokens, which hides the comparison. */
   seed: { kind: 'number', label: 'Nucleus seed', min: 0, max: 99, default: 2, integer: true },
   variant: { kind: 'choice', label: 'CD variant', values: VARIANTS, default: 'li2022' as const },
-  alpha: { kind: 'number', label: 'Alpha', min: 0, max: 1, default: 0.1 },
-  tau: { kind: 'number', label: 'Amateur temperature tau', min: 0.1, max: 2, default: 0.5 },
-  beta: { kind: 'number', label: 'Beta', min: 0, max: 2, default: 0.5 },
+  alpha: { kind: 'number', label: 'Alpha', min: 0, max: 1, default: 0.1, step: 0.01 },
+  tau: { kind: 'number', label: 'Amateur temperature tau', min: 0.1, max: 2, default: 0.5, step: 0.05 },
+  beta: { kind: 'number', label: 'Beta', min: 0, max: 2, default: 0.5, step: 0.05 },
   amateur: { kind: 'choice', label: 'Amateur', values: AMATEURS, default: 'amateur' as const },
   context: { kind: 'choice', label: 'Amateur context', values: AMATEUR_CONTEXTS, default: 'ignorePrefix' as const },
 } satisfies ParamSchema;
 
 export type GenerationParams = ParamValues<typeof SCHEMA>;
 
-export const DEFAULT_PARAMS: GenerationParams = Object.fromEntries(
-  Object.entries(SCHEMA).map(([key, spec]) => [key, spec.default]),
-) as GenerationParams;
+export const DEFAULT_PARAMS: GenerationParams = defaultValues(SCHEMA);
 
 export type MethodKey = 'greedy' | 'nucleus' | 'cd';
 /** `short` names the method on the chart, where a long name would be cut at phone width. */

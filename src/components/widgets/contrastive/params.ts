@@ -1,6 +1,6 @@
 /** The contrastive-decoding widget's parameters, as controls and in the URL (prefix "cd"). */
 import type { SessionSpec } from '../../../lib/runtime/protocol';
-import type { ParamSchema, ParamValues } from '../../../lib/site/url-state';
+import { defaultValues, type ParamSchema, type ParamValues } from '../../../lib/site/url-state';
 
 export const PREFIX = 'cd';
 export const DEFAULT_PROMPT = 'The old man looked at the sea and said that';
@@ -13,10 +13,10 @@ export const AMATEUR_CONTEXTS = ['ignorePrefix', 'full'] as const;
 export const SCHEMA = {
   prompt: { kind: 'text', label: 'Prompt', maxLength: 2000, default: DEFAULT_PROMPT },
   variant: { kind: 'choice', label: 'Variant', values: VARIANTS, default: 'li2022' as const },
-  alpha: { kind: 'number', label: 'Alpha', min: 0, max: 1, default: 0.1 },
+  alpha: { kind: 'number', label: 'Alpha', min: 0, max: 1, default: 0.1, step: 0.01, hint: 'Head: tokens with p_exp ≥ alpha · max p_exp. 0 keeps every token.' },
   // Li et al. used tau = 0.5 for GPT-2 pairs (ALGORITHMS.md §2), so the widget starts there.
-  tau: { kind: 'number', label: 'Amateur temperature tau', min: 0.1, max: 2, default: 0.5 },
-  beta: { kind: 'number', label: 'Beta', min: 0, max: 2, default: 0.5 },
+  tau: { kind: 'number', label: 'Amateur temperature tau', min: 0.1, max: 2, default: 0.5, step: 0.05, hint: 'Score: log p_exp − (1/tau) · log p_ama.' },
+  beta: { kind: 'number', label: 'Beta', min: 0, max: 2, default: 0.5, step: 0.05, hint: "Score: (1 + beta) · s_exp − beta · s_ama on logits. 0 is the expert's greedy choice." },
   amateur: { kind: 'choice', label: 'Amateur', values: AMATEURS, default: 'amateur' as const },
   context: { kind: 'choice', label: 'Amateur context', values: AMATEUR_CONTEXTS, default: 'ignorePrefix' as const },
 } satisfies ParamSchema;
@@ -42,6 +42,4 @@ export function contrastiveSpec(p: ContrastiveParams): SessionSpec {
   };
 }
 
-export const DEFAULT_PARAMS: ContrastiveParams = Object.fromEntries(
-  Object.entries(SCHEMA).map(([key, spec]) => [key, spec.default]),
-) as ContrastiveParams;
+export const DEFAULT_PARAMS: ContrastiveParams = defaultValues(SCHEMA);

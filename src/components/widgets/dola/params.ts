@@ -1,6 +1,6 @@
 /** The DoLa widget's parameters, as controls and in the URL (prefix "dola"). */
 import type { DolaSpec } from '../../../lib/runtime/protocol';
-import type { ParamSchema, ParamValues } from '../../../lib/site/url-state';
+import { defaultValues, type ParamSchema, type ParamValues } from '../../../lib/site/url-state';
 
 export const PREFIX = 'dola';
 /** A held-out factual prompt (tests/fixtures/factual-prompts.json): greedy misses it, and the two divergences pick different layers at the first step and answer differently. */
@@ -33,6 +33,7 @@ export const SCHEMA = {
     max: MAX_PREMATURE_LAYER,
     default: 4,
     integer: true,
+    hint: 'The premature layer used at every step.',
   },
   /** Which of the two side-by-side sessions the detailed figures show. */
   divergence: {
@@ -47,6 +48,8 @@ export const SCHEMA = {
     min: 0,
     max: 1,
     default: 0.1,
+    step: 0.01,
+    hint: '0 turns the mask off.',
   },
   /** 1.2: what the DoLa paper, its code and Hugging Face recommend with DoLa (1 shows the bare contrast). */
   repetitionPenalty: {
@@ -55,6 +58,8 @@ export const SCHEMA = {
     min: 1,
     max: 3,
     default: 1.2,
+    step: 0.05,
+    hint: '1 is off; the paper recommends 1.2.',
   },
 } satisfies ParamSchema;
 
@@ -77,6 +82,4 @@ export function dolaSpec(p: DolaParams, divergence: 'jsd' | 'reference'): DolaSp
   };
 }
 
-export const DEFAULT_PARAMS: DolaParams = Object.fromEntries(
-  Object.entries(SCHEMA).map(([key, spec]) => [key, spec.default]),
-) as DolaParams;
+export const DEFAULT_PARAMS: DolaParams = defaultValues(SCHEMA);

@@ -1,27 +1,25 @@
 /** The playground's parameters (URL prefix "play") and the session each method runs. */
 import type { SessionSpec } from '../../../lib/runtime/protocol';
 import { DEFAULT_PAIR, PAIRS, type ModelPair } from '../../../lib/runtime/registry';
-import type { ParamSchema, ParamValues } from '../../../lib/site/url-state';
+import { defaultValues, type ParamSchema, type ParamValues } from '../../../lib/site/url-state';
 
 export const PREFIX = 'play';
 
 export const SCHEMA = {
   prompt: { kind: 'text', label: 'Prompt', maxLength: 2000, default: 'In the morning the people of the town went down to the river and' },
-  temperature: { kind: 'number', label: 'Temperature (sampled methods)', min: 0, max: 2, default: 1 },
-  topP: { kind: 'number', label: 'Top-p (nucleus)', min: 0, max: 1, default: 0.95 },
+  temperature: { kind: 'number', label: 'Temperature (sampled methods)', min: 0, max: 2, default: 1, step: 0.05, hint: 'Nucleus and speculative sampling.' },
+  topP: { kind: 'number', label: 'Top-p (nucleus)', min: 0, max: 1, default: 0.95, step: 0.01, hint: 'Nucleus sampling.' },
   numBeams: { kind: 'number', label: 'Beams', min: 1, max: 8, default: 4, integer: true },
-  alpha: { kind: 'number', label: 'Contrastive alpha', min: 0, max: 1, default: 0.1 },
-  gamma: { kind: 'number', label: 'Speculative gamma', min: 0, max: 8, default: 4, integer: true },
+  alpha: { kind: 'number', label: 'Contrastive alpha', min: 0, max: 1, default: 0.1, step: 0.01, hint: "Contrastive decoding's plausibility cut." },
+  gamma: { kind: 'number', label: 'Speculative gamma', min: 0, max: 8, default: 4, integer: true, hint: 'Draft tokens per speculative round.' },
   // 0 to 99, as on the playground's slider (a URL value beyond it could not be shown there).
-  seed: { kind: 'number', label: 'Seed', min: 0, max: 99, default: 0, integer: true },
+  seed: { kind: 'number', label: 'Seed', min: 0, max: 99, default: 0, integer: true, hint: "The sampled methods' random numbers." },
   pair: { kind: 'choice', label: 'Models', values: PAIRS.map((p) => p.id), default: DEFAULT_PAIR },
 } satisfies ParamSchema;
 
 export type PlaygroundParams = ParamValues<typeof SCHEMA>;
 
-export const DEFAULT_PARAMS: PlaygroundParams = Object.fromEntries(
-  Object.entries(SCHEMA).map(([key, spec]) => [key, spec.default]),
-) as PlaygroundParams;
+export const DEFAULT_PARAMS: PlaygroundParams = defaultValues(SCHEMA);
 
 const TOP_N = 5;
 /** Beam search needs its length up front; the other methods step freely. */

@@ -1,6 +1,6 @@
 /** The speculative-sampling widget's parameters, as sliders and in the URL (prefix "spec"). */
 import type { SessionSpec, SpeculativeSpec } from '../../../lib/runtime/protocol';
-import type { ParamSchema, ParamValues } from '../../../lib/site/url-state';
+import { defaultValues, type ParamSchema, type ParamValues } from '../../../lib/site/url-state';
 
 export const PREFIX = 'spec';
 export const DEFAULT_PROMPT = 'The old man looked at the sea and said that';
@@ -11,10 +11,10 @@ export const DRAFT = 'amateur';
 
 export const SCHEMA = {
   prompt: { kind: 'text', label: 'Prompt', maxLength: 2000, default: DEFAULT_PROMPT },
-  gamma: { kind: 'number', label: 'Gamma (K)', min: 0, max: 8, default: 4, integer: true },
-  temperature: { kind: 'number', label: 'Temperature', min: 0, max: 2, default: 1 },
+  gamma: { kind: 'number', label: 'Gamma (K)', min: 0, max: 8, default: 4, integer: true, hint: 'Draft tokens per round; 0 is plain sampling from the target.' },
+  temperature: { kind: 'number', label: 'Temperature', min: 0, max: 2, default: 1, step: 0.05, hint: 'Applied to both models; 0 runs the greedy variant.' },
   seed: { kind: 'number', label: 'Seed', min: 0, max: 999_999, default: 0, integer: true },
-  rounds: { kind: 'number', label: 'Rounds', min: 10, max: 500, default: 200, integer: true },
+  rounds: { kind: 'number', label: 'Rounds', min: 10, max: 500, default: 200, integer: true, hint: 'More rounds, smaller noise (and a longer run).' },
 } satisfies ParamSchema;
 
 export type SpeculativeParams = ParamValues<typeof SCHEMA>;
@@ -45,6 +45,4 @@ export function targetSpec(p: SpeculativeParams, topN: number): SessionSpec {
   return { method: 'sampling', model: TARGET, prompt: p.prompt, sampling: { temperature: p.temperature }, seed: p.seed, topN };
 }
 
-export const DEFAULT_PARAMS: SpeculativeParams = Object.fromEntries(
-  Object.entries(SCHEMA).map(([key, spec]) => [key, spec.default]),
-) as SpeculativeParams;
+export const DEFAULT_PARAMS: SpeculativeParams = defaultValues(SCHEMA);
