@@ -78,3 +78,42 @@ test('parameters round-trip through the URL, and bad values are clamped with a n
   await expect(page).toHaveURL(/sample\.minP=0\.1(&|$)/);
   await expect(page).not.toHaveURL(/temperature/);
 });
+
+test('a slider change costs one request to the worker, which replays the shown steps itself', async ({ page }) => {
+  test.setTimeout(120_000);
+  // Every message the page sends any worker, by type (onnxruntime's thread workers get none from the page).
+  await page.addInitScript(() => {
+    const sent: string[] = [];
+    (window as unknown as { sentToWorkers: string[] }).sentToWorkers = sent;
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: unknown[]) {
+      sent.push(String((message as { type?: unknown } | null)?.type));
+      return (post as (...args: unknown[]) => void).call(this, message, ...rest);
+    };
+  });
+  const errors = collectPageErrors(page);
+  await page.goto(PAGE);
+  const widget = page.locator(WIDGET);
+  await waitForIslandOf(page, WIDGET);
+  await expect(widget.getByTestId('device-badge')).toHaveText('WASM', { timeout: 60_000 });
+  // Live, the session has replayed the precomputed example's steps; one more makes the count ours.
+  const step = widget.getByRole('button', { name: 'Step →' });
+  await expect(step).toBeEnabled();
+  const shown = Number(await widget.getByTestId('step-count').textContent()) + 1;
+  await step.click();
+  await expect(widget.getByTestId('step-count')).toHaveText(String(shown));
+  await expect(step).toBeEnabled();
+
+  const sent = () => page.evaluate(() => (window as unknown as { sentToWorkers: string[] }).sentToWorkers.splice(0));
+  await sent();
+  const temperature = widget.getByRole('slider', { name: 'Temperature' });
+  await temperature.focus();
+  await page.keyboard.press('ArrowLeft'); // 1.00 -> 0.95
+  await expect(page).toHaveURL(/sample\.temperature=0\.95/);
+  const expected = await computeExample({ id: 'check', spec: samplerSpec({ ...DEFAULT_PARAMS, temperature: 0.95 }), steps: shown });
+  const trace = expected.steps[shown - 1].trace as SamplingTrace;
+  await expect(widget.getByTestId('chosen-prob')).toHaveText(trace.prob.toFixed(4));
+  await expect(widget.getByTestId('step-count')).toHaveText(String(shown));
+  expect(await sent()).toEqual(['open']);
+  expect(errors).toEqual([]);
+});

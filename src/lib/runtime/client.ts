@@ -13,6 +13,7 @@ import type {
   LoadResult,
   MessageEndpoint,
   OpenResult,
+  ReplayedSteps,
   RequestType,
   Requests,
   ResponseMessage,
@@ -32,6 +33,13 @@ interface Pending {
 
 export interface CallOptions {
   signal?: AbortSignal;
+}
+
+export interface OpenOptions extends CallOptions {
+  /** An open session to dispose first (a parameter change replaces the session it changes). */
+  replaces?: SessionHandle;
+  /** Steps to take before replying; the handle's `replayed` holds them. */
+  replaySteps?: number;
 }
 
 export interface LoadOptions extends CallOptions {
@@ -121,10 +129,16 @@ export class RuntimeClient {
     return this.request('vocabulary', { model }, options);
   }
 
-  async open(spec: SessionSpec, options: CallOptions = {}): Promise<SessionHandle> {
+  /**
+   * Opens a session. With `replaces` (a session of this client) and `replaySteps`, the worker
+   * disposes the old session, opens the new one and steps it, all in one request.
+   */
+  async open(spec: SessionSpec, options: OpenOptions = {}): Promise<SessionHandle> {
+    const { replaces, replaySteps, ...call } = options;
+    if (replaces && !replaces.isOf(this)) throw new Error('open: `replaces` must be a session of the same runtime client.');
     const session = `s${this.nextSession++}`;
-    const opened = await this.request('open', { session, spec }, options);
-    return new SessionHandle(this, session, spec, opened);
+    const { replayed, ...opened } = await this.request('open', { session, spec, replaces: replaces?.id, replaySteps }, call);
+    return new SessionHandle(this, session, spec, opened, replayed);
   }
 
   /** Times a model's forward pass with and without the KV cache (for the benchmark). */
@@ -221,7 +235,14 @@ export class SessionHandle {
     readonly id: string,
     readonly spec: SessionSpec,
     readonly opened: OpenResult,
+    /** The steps `open` replayed (none unless asked). */
+    readonly replayed: ReplayedSteps = { steps: [], stop: null },
   ) {}
+
+  /** Whether this session lives in `client`'s worker (a replaced worker's sessions are gone). */
+  isOf(client: RuntimeClient): boolean {
+    return this.client === client;
+  }
 
   step(options: CallOptions = {}): Promise<StepReply> {
     return this.client.request('step', { session: this.id }, options);

@@ -164,6 +164,17 @@ export interface TraceByMethod {
 }
 export type AnyTrace = TraceByMethod[SessionMethod];
 
+/** What `open` replies: the session's prompt, plus the steps of its replay (none without one). */
+export interface OpenReply extends OpenResult {
+  replayed: ReplayedSteps;
+}
+
+/** A replay's steps, each as `step` would have returned it, and the stop that ended it early. */
+export interface ReplayedSteps {
+  steps: StepMessage[];
+  stop: SessionStop | null;
+}
+
 export interface OpenResult {
   /** The prompt's token ids as the session reads them (after any cut). */
   promptIds: number[];
@@ -251,7 +262,11 @@ export interface Requests {
     result: LoadResult;
   };
   vocabulary: { params: { model: string }; result: string[] };
-  open: { params: { session: string; spec: SessionSpec }; result: OpenResult };
+  /**
+   * Opens a session. `replaces` disposes an open session first and `replaySteps` steps the new one
+   * that many times before replying, so a parameter change is one request and one reply.
+   */
+  open: { params: { session: string; spec: SessionSpec; replaces?: string; replaySteps?: number }; result: OpenReply };
   step: { params: { session: string }; result: StepReply };
   back: { params: { session: string }; result: { undone: boolean; stepCount: number } };
   reset: { params: { session: string; seed?: number }; result: { stepCount: number } };

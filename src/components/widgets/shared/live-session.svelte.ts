@@ -303,31 +303,21 @@ export class LiveSession implements Steppable {
     await this.run(async () => {
       const old = this.handle;
       this.handle = null;
-      await old?.dispose().catch(() => undefined);
-      const handle = await this.client!.open(this.spec);
+      const client = this.client!;
+      // One request: the worker disposes the old session, opens the new one and replays it.
+      const replaces = old?.isOf(client) ? old : undefined;
+      if (old && !replaces) await old.dispose().catch(() => undefined);
+      // Not cancelled when a newer change comes: a session the worker opened after the cancel
+      // was sent would never be disposed. The reply is dropped below instead.
+      const handle = await client.open(this.spec, { replaces, replaySteps });
       if (generation !== this.generation) {
         await handle.dispose();
         return;
       }
       this.handle = handle;
       this.opened = handle.opened;
-      const steps: StepMessage[] = [];
-      let stop: SessionStop | null = null;
-      for (let i = 0; i < replaySteps; i++) {
-        const reply = await handle.step();
-        if (reply.kind !== 'step') {
-          stop = reply;
-          break;
-        }
-        steps.push(reply);
-        if (reply.stopsHere) {
-          stop = reply.stopsHere;
-          break;
-        }
-      }
-      if (generation !== this.generation) return;
-      this.steps = steps;
-      this.stop = stop;
+      this.steps = handle.replayed.steps;
+      this.stop = handle.replayed.stop;
       this.precomputedShown = false;
     });
   }

@@ -12,7 +12,7 @@
  */
 import { cancelledError, deviceLostError, type RuntimeErrorInfo } from '../errors';
 import { addCosts, costsBetween, noCosts, type ForwardCosts } from '../model/forward-costs';
-import type { LoadProgress, RequestMessage, ResponseMessage, Requests, StepProfile } from '../protocol';
+import type { LoadProgress, ReplayedSteps, RequestMessage, ResponseMessage, Requests, StepProfile, StepReply } from '../protocol';
 import { findModel, type ModelEntry } from '../registry';
 import { RequestFailed } from './failures';
 import { Lane } from './lane';
@@ -97,12 +97,7 @@ export class WorkerHost {
     const handlers: { [T in keyof Requests]?: Handler<T> } = {
       load: (m, a) => this.load(m, a),
       vocabulary: (m) => this.vocabulary(m.model),
-      open: async (m) => {
-        if (this.sessions.has(m.session)) throw this.invalid(`A session named ${m.session} is already open.`);
-        const opened = openSession(m.spec, (id) => this.model(id).loaded);
-        this.sessions.set(m.session, { session: opened.session, models: opened.models });
-        return opened.opened;
-      },
+      open: (m, a) => this.open(m, a),
       step: (m, a) => this.step(m.session, a),
       back: async (m) => {
         const { session } = this.session(m.session);
@@ -196,18 +191,54 @@ export class WorkerHost {
     return Array.from({ length: loaded.model.info.vocabSize }, (_, id) => loaded.decode([id]));
   }
 
-  private async step(sessionId: string, active: Active): Promise<Requests['step']['result']> {
-    const slot = this.session(sessionId);
-    const { session } = slot;
+  private async open(message: Extract<RequestMessage, { type: 'open' }>, active: Active): Promise<Requests['open']['result']> {
+    const replaySteps = message.replaySteps ?? 0;
+    if (!Number.isInteger(replaySteps) || replaySteps < 0) {
+      throw this.invalid(`open needs a whole number of steps to replay >= 0, got ${String(message.replaySteps)}.`);
+    }
+    if (message.replaces !== undefined) this.sessions.delete(message.replaces);
+    if (this.sessions.has(message.session)) throw this.invalid(`A session named ${message.session} is already open.`);
+    const opened = openSession(message.spec, (id) => this.model(id).loaded);
+    const slot: SessionSlot = { session: opened.session, models: opened.models };
+    this.sessions.set(message.session, slot);
+    const replayed: ReplayedSteps = { steps: [], stop: null };
+    while (replayed.steps.length < replaySteps) {
+      const reply = await this.stepOnce(slot);
+      if (active.controller.signal.aborted) {
+        // A newer change replaced this one while it replayed: nobody will use the session.
+        this.sessions.delete(message.session);
+        throw new RequestFailed(cancelledError(`The replay (after ${replayed.steps.length} steps)`));
+      }
+      if (reply.kind !== 'step') {
+        replayed.stop = reply;
+        break;
+      }
+      replayed.steps.push(reply);
+      if (reply.stopsHere) {
+        replayed.stop = reply.stopsHere;
+        break;
+      }
+    }
+    return { ...opened.opened, replayed };
+  }
+
+  /** One step of a session, with its profile. */
+  private async stepOnce(slot: SessionSlot): Promise<StepReply> {
     const started = performance.now();
     const before = this.forwardCosts(slot);
-    const outcome = await session.step();
+    const outcome = await slot.session.step();
+    return outcome.kind === 'step' ? toMessage(outcome, slot.session.nextStop, this.profile(slot, before, started)) : outcome;
+  }
+
+  private async step(sessionId: string, active: Active): Promise<Requests['step']['result']> {
+    const slot = this.session(sessionId);
+    const reply = await this.stepOnce(slot);
     if (active.controller.signal.aborted) {
       // The caller gave up on this step: leave the session as if it never ran.
-      if (outcome.kind === 'step') session.back();
+      if (reply.kind === 'step') slot.session.back();
       throw new RequestFailed(cancelledError('The step'));
     }
-    return outcome.kind === 'step' ? toMessage(outcome, session.nextStop, this.profile(slot, before, started)) : outcome;
+    return reply;
   }
 
   /** Every forward cost so far of the models a session runs. */
@@ -234,16 +265,14 @@ export class WorkerHost {
     let steps = 0;
     while (session.generatedCount < message.tokens) {
       if (active.controller.signal.aborted) throw new RequestFailed(cancelledError(`The run (after ${steps} steps)`));
-      const started = performance.now();
-      const before = this.forwardCosts(slot);
-      const outcome = await session.step();
-      if (outcome.kind === 'stopped') return { steps, stop: outcome };
+      const reply = await this.stepOnce(slot);
+      if (reply.kind !== 'step') return { steps, stop: reply };
       if (active.controller.signal.aborted) {
         session.back();
         throw new RequestFailed(cancelledError(`The run (after ${steps} steps)`));
       }
       steps++;
-      this.post({ id: message.id, type: 'trace', step: toMessage(outcome, session.nextStop, this.profile(slot, before, started)) });
+      this.post({ id: message.id, type: 'trace', step: reply });
     }
     return { steps, stop: null };
   }
