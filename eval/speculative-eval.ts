@@ -12,7 +12,7 @@ import { SpeculativeSession } from '../src/lib/sessions';
 import type { SpeculativeTrace } from '../src/lib/decoding';
 import { MemoCausalLM } from './memo-model';
 import type { Bundled } from './models';
-import { chiSquareTest, empiricalTotalVariation } from './stats';
+import { chiSquareTest, empiricalTotalVariation } from '../src/lib/stats';
 
 export interface SpeculativeRow {
   prefix: string;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { finalDistribution, totalVariation, type SamplingOptions } from '../../src/lib/decoding';
 import { SamplingSession } from '../../src/lib/sessions/sampling-session';
 import { SpeculativeSession } from '../../src/lib/sessions/speculative-session';
-import { chiSquareGoodnessOfFit } from '../unit/stats';
+import { chiSquareGoodnessOfFit } from '../../src/lib/stats';
 import { loadModel, PROMPT_TEXT, recordingModel } from './support/bundled-models';
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { totalVariation } from '../../src/lib/decoding';
 import { judgeCompletion } from '../../eval/factual';
 import { continuationMetrics, continuationNll, distinctN, diversity, median, perplexity, repetitionRate } from '../../eval/text-metrics';
-import { empiricalTotalVariation } from '../../eval/stats';
+import { empiricalTotalVariation } from '../../src/lib/stats';
 
 /**
  * The metric functions the evaluation reports (eval/text-metrics.ts re-exports src/lib/metrics),

@@ -4,7 +4,7 @@ import { entropy, softmax } from '../../src/lib/decoding/numerics';
 import { createRandom } from '../../src/lib/decoding/prng';
 import { processLogits, repetitionPenalty, type SamplingOptions } from '../../src/lib/decoding/processors';
 import { finalDistribution, greedyStep, sampleStep } from '../../src/lib/decoding/sampling';
-import { chiSquareGoodnessOfFit } from './stats';
+import { chiSquareGoodnessOfFit } from '../../src/lib/stats';
 
 const NEG = -Infinity;
 const f32 = (values: number[]) => Float32Array.from(values);

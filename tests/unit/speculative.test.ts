@@ -14,7 +14,7 @@ import {
   speculativeVerifyGreedy,
   type SpeculativeResult,
 } from '../../src/lib/decoding/speculative';
-import { chiSquareGoodnessOfFit } from './stats';
+import { chiSquareGoodnessOfFit } from '../../src/lib/stats';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

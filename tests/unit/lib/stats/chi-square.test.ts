@@ -6,7 +6,7 @@ import {
   chiSquareStatistic,
   logGamma,
   regularizedUpperGamma,
-} from './stats';
+} from '../../../../src/lib/stats';
 
 /** Q(k, y) for integer k has the closed form e^{-y} sum_{j<k} y^j / j!. */
 function upperGammaIntegerShape(k: number, y: number): number {
