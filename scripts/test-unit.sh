@@ -3,7 +3,7 @@
 #
 # Once in many runs on a 2-core machine, vitest's fork worker stopped while loading a unit test
 # file: no CPU, every thread idle, one file-system promise never settled (seen 2026-11-29 on
-# tests/unit/beam.test.ts, which does no I/O and passes on its own). testTimeout cannot catch a
+# tests/unit/beam.test.ts, now tests/unit/lib/decoding/beam.test.ts, which does no I/O and passes on its own). testTimeout cannot catch a
 # hang while a file is still being collected, so a run that outlives the bound is killed and
 # started once more. A test that fails still fails at once; a hang that comes back fails too.
 set -uo pipefail

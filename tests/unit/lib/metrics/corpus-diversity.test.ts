@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { corpusDiversity } from '../../src/lib/metrics';
+import { corpusDiversity } from '../../../../src/lib/metrics';
 
 /** SimCTG's measure_repetition_and_diversity, worked by hand on small corpora. */
 describe('corpusDiversity (SimCTG, as the CD paper measured)', () => {

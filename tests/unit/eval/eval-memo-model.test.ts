@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoCausalLM } from '../../eval/memo-model';
-import type { CausalLM, ForwardResult, KvCache } from '../../src/lib/sessions/model';
+import { MemoCausalLM } from '../../../eval/memo-model';
+import type { CausalLM, ForwardResult, KvCache } from '../../../src/lib/sessions/model';
 
 /**
  * The evaluation's forward-result memory: a toy deterministic model whose logits are a function

@@ -23,7 +23,7 @@ import {
   typical,
   type LogitsProcessor,
   type SamplingOptions,
-} from '../../src/lib/decoding/processors';
+} from '../../../../src/lib/decoding/processors';
 
 const NEG = -Infinity;
 const f32 = (values: number[]) => Float32Array.from(values);

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { moveInlineCode } from '../../integrations/externalize-inline-code.mjs';
-import { META_TAG, withMetaPolicy } from '../../integrations/security-headers.mjs';
+import { moveInlineCode } from '../../../integrations/externalize-inline-code.mjs';
+import { META_TAG, withMetaPolicy } from '../../../integrations/security-headers.mjs';
 import {
   CONTENT_SECURITY_POLICY,
   HEADER_ONLY_DIRECTIVES,
@@ -15,9 +15,9 @@ import {
   META_CONTENT_SECURITY_POLICY,
   POLICY_DIRECTIVES,
   STATIC_HOST_HEADERS,
-} from '../../integrations/security-policy.mjs';
-import { HUB_HOST } from '../../src/lib/runtime/registry';
-import { parseHeadersFile } from '../e2e/support/policy-server';
+} from '../../../integrations/security-policy.mjs';
+import { HUB_HOST } from '../../../src/lib/runtime/registry';
+import { parseHeadersFile } from '../../e2e/support/policy-server';
 
 const directive = (name: string): readonly string[] => POLICY_DIRECTIVES[name] ?? [];
 
@@ -75,7 +75,7 @@ describe('the _headers file', () => {
   });
 
   it('is what README shows', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
     const body = headersFile().split('\n').filter((line) => !line.startsWith('#')).join('\n');
     expect(readme, 'README, "Security and limits", shows the _headers file the build writes (dist/_headers)').toContain(body);
   });

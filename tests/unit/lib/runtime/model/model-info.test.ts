@@ -4,7 +4,7 @@
  * generation_config.json).
  */
 import { describe, expect, it } from 'vitest';
-import { modelInfoFromConfig, type Gpt2StyleConfig } from '../../src/lib/runtime/model/model-info';
+import { modelInfoFromConfig, type Gpt2StyleConfig } from '../../../../../src/lib/runtime/model/model-info';
 
 const base: Gpt2StyleConfig = { n_layer: 2, n_head: 2, n_embd: 8, n_positions: 64, vocab_size: 100 };
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { plausibleHead } from '../../src/lib/decoding/contrastive';
-import { LOG_PROB_FLOOR } from '../../src/lib/decoding/rows';
-import { dolaCandidateLayers, dolaScores, dolaStep, layerDivergence } from '../../src/lib/decoding/dola';
+import { plausibleHead } from '../../../../src/lib/decoding/contrastive';
+import { LOG_PROB_FLOOR } from '../../../../src/lib/decoding/rows';
+import { dolaCandidateLayers, dolaScores, dolaStep, layerDivergence } from '../../../../src/lib/decoding/dola';
 
 const f32 = (values: number[]) => new Float32Array(values);
 const logOf = (probs: number[]) => f32(probs.map(Math.log));

@@ -5,7 +5,7 @@
  * before onnxruntime sees it.
  */
 import { describe, expect, it } from 'vitest';
-import { chooseDevice, DeviceUnavailable, type DeviceEnvironment } from '../../src/lib/runtime/worker/device';
+import { chooseDevice, DeviceUnavailable, type DeviceEnvironment } from '../../../../../src/lib/runtime/worker/device';
 
 interface Probe {
   adapterRequests: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom, sampleIndex, SeededRandom } from '../../src/lib/decoding/prng';
-import { chiSquarePValue, chiSquareStatistic } from '../../src/lib/stats';
+import { createRandom, sampleIndex, SeededRandom } from '../../../../src/lib/decoding/prng';
+import { chiSquarePValue, chiSquareStatistic } from '../../../../src/lib/stats';
 
 describe('SeededRandom', () => {
   it('is reproducible from a seed and differs between seeds', () => {

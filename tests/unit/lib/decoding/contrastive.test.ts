@@ -6,8 +6,8 @@ import {
   contrastiveStep,
   plausibleHead,
   type ContrastiveVariant,
-} from '../../src/lib/decoding/contrastive';
-import { LOG_PROB_FLOOR } from '../../src/lib/decoding/rows';
+} from '../../../../src/lib/decoding/contrastive';
+import { LOG_PROB_FLOOR } from '../../../../src/lib/decoding/rows';
 
 const f32 = (values: number[]) => new Float32Array(values);
 const logOf = (probs: number[]) => f32(probs.map(Math.log));

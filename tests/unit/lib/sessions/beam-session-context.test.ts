@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BeamSession } from '../../src/lib/sessions/beam-session';
-import { TableModel } from './support/table-model';
+import { BeamSession } from '../../../../src/lib/sessions/beam-session';
+import { TableModel } from '../../support/table-model';
 
 /**
  * Beam search that reaches the context limit finalises its running beams, as transformers does at

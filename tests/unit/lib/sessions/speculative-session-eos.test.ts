@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { SpeculativeTrace } from '../../src/lib/decoding';
-import { SamplingSession } from '../../src/lib/sessions/sampling-session';
-import { SpeculativeSession } from '../../src/lib/sessions/speculative-session';
-import { TableModel } from './support/table-model';
+import type { SpeculativeTrace } from '../../../../src/lib/decoding';
+import { SamplingSession } from '../../../../src/lib/sessions/sampling-session';
+import { SpeculativeSession } from '../../../../src/lib/sessions/speculative-session';
+import { TableModel } from '../../support/table-model';
 
 /**
  * A round that reaches end-of-sequence shows exactly what was emitted (issue: the trace used to

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { patchSessionChains } from '../../integrations/transformers-session-chains.mjs';
+import { patchSessionChains } from '../../../integrations/transformers-session-chains.mjs';
 
 const require = createRequire(import.meta.url);
 // Node resolves the package to its dist/ folder; the browser build sits beside the Node one.

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTrainingCurve } from '../../src/lib/site/model-card';
+import { parseTrainingCurve } from '../../../../src/lib/site/model-card';
 
 describe('parseTrainingCurve', () => {
   it('reads the rows of the table under "Training curve" and skips its header', () => {
@@ -27,7 +27,7 @@ describe('parseTrainingCurve', () => {
   });
 
   it("reads the bundled expert's card, whose curve reaches the step its shipped weights come from", () => {
-    const folder = join(import.meta.dirname, '..', '..', 'public', 'models', 'expert');
+    const folder = join(import.meta.dirname, '..', '..', '..', '..', 'public', 'models', 'expert');
     const card = readFileSync(join(folder, 'MODEL_CARD.md'), 'utf8');
     const { training_step: shippedStep } = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as { training_step: number };
     const curve = parseTrainingCurve(card);

@@ -1,7 +1,7 @@
 /** The token-text display rule: whitespace and control characters visible, everything else as is. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { visibleWhitespace } from '../../src/lib/site/tokenText';
+import { visibleWhitespace } from '../../../../src/lib/site/tokenText';
 
 describe('visibleWhitespace', () => {
   it.each([

@@ -7,9 +7,9 @@ import {
   runBeamSearch,
   type BeamSearchOptions,
   type BeamSearchState,
-} from '../../src/lib/decoding/beam';
-import { SeededRandom } from '../../src/lib/decoding/prng';
-import { greedyStep } from '../../src/lib/decoding/sampling';
+} from '../../../../src/lib/decoding/beam';
+import { SeededRandom } from '../../../../src/lib/decoding/prng';
+import { greedyStep } from '../../../../src/lib/decoding/sampling';
 
 type Model = (prefix: number[]) => Float32Array;
 const batched = (model: Model) => (prefixes: number[][]) => prefixes.map(model);

@@ -4,9 +4,9 @@
  * told to avoid WebGPU loads on WASM (saying why) and refuses WebGPU, all without a real worker.
  */
 import { describe, expect, it } from 'vitest';
-import { RuntimeClient } from '../../src/lib/runtime/client';
-import { isRuntimeError, RuntimeError } from '../../src/lib/runtime/errors';
-import type { LoadResult, MessageEndpoint, RequestMessage, ResponseMessage } from '../../src/lib/runtime/protocol';
+import { RuntimeClient } from '../../../../src/lib/runtime/client';
+import { isRuntimeError, RuntimeError } from '../../../../src/lib/runtime/errors';
+import type { LoadResult, MessageEndpoint, RequestMessage, ResponseMessage } from '../../../../src/lib/runtime/protocol';
 
 /** A worker stand-in: records what the client sends and lets the test answer. */
 class FakeWorker implements MessageEndpoint {

@@ -1,6 +1,6 @@
 /** How many threads onnxruntime's WASM backend is given, and the reason the page shows. */
 import { describe, expect, it } from 'vitest';
-import { wasmThreads } from '../../src/lib/runtime/worker/wasm-threads';
+import { wasmThreads } from '../../../../../src/lib/runtime/worker/wasm-threads';
 
 describe('wasmThreads', () => {
   it('runs one thread on a page that is not cross-origin isolated, and says why', () => {

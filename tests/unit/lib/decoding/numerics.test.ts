@@ -12,7 +12,7 @@ import {
   softmax,
   topKIndices,
   totalVariation,
-} from '../../src/lib/decoding/numerics';
+} from '../../../../src/lib/decoding/numerics';
 
 const f32 = (values: number[]) => new Float32Array(values);
 const logitRow = (min = 1, max = 40) =>

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { entropy, softmax } from '../../src/lib/decoding/numerics';
-import { createRandom } from '../../src/lib/decoding/prng';
-import { processLogits, repetitionPenalty, type SamplingOptions } from '../../src/lib/decoding/processors';
-import { finalDistribution, greedyStep, sampleStep } from '../../src/lib/decoding/sampling';
-import { chiSquareGoodnessOfFit } from '../../src/lib/stats';
+import { entropy, softmax } from '../../../../src/lib/decoding/numerics';
+import { createRandom } from '../../../../src/lib/decoding/prng';
+import { processLogits, repetitionPenalty, type SamplingOptions } from '../../../../src/lib/decoding/processors';
+import { finalDistribution, greedyStep, sampleStep } from '../../../../src/lib/decoding/sampling';
+import { chiSquareGoodnessOfFit } from '../../../../src/lib/stats';
 
 const NEG = -Infinity;
 const f32 = (values: number[]) => Float32Array.from(values);

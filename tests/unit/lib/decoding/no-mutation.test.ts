@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as api from '../../src/lib/decoding';
+import * as api from '../../../../src/lib/decoding';
 
 /**
  * "No input is ever modified" for the whole public API: every exported function (and every

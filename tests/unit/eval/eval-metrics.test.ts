@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { totalVariation } from '../../src/lib/decoding';
-import { judgeCompletion } from '../../eval/factual';
-import { continuationMetrics, continuationNll, distinctN, diversity, median, perplexity, repetitionRate } from '../../eval/text-metrics';
-import { empiricalTotalVariation } from '../../src/lib/stats';
+import { totalVariation } from '../../../src/lib/decoding';
+import { judgeCompletion } from '../../../eval/factual';
+import { continuationMetrics, continuationNll, distinctN, diversity, median, perplexity, repetitionRate } from '../../../eval/text-metrics';
+import { empiricalTotalVariation } from '../../../src/lib/stats';
 
 /**
  * The metric functions the evaluation reports (eval/text-metrics.ts re-exports src/lib/metrics),

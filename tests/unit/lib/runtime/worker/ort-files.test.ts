@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ORT_DIR as INTEGRATION_DIR, ORT_FILES } from '../../integrations/onnxruntime-wasm.mjs';
-import { ORT_BUILDS, ORT_DIR } from '../../src/lib/runtime/worker/ort-files';
+import { ORT_DIR as INTEGRATION_DIR, ORT_FILES } from '../../../../../integrations/onnxruntime-wasm.mjs';
+import { ORT_BUILDS, ORT_DIR } from '../../../../../src/lib/runtime/worker/ort-files';
 
 describe('onnxruntime-web files served by the site', () => {
   it('the worker and the integration name the same folder and files', () => {

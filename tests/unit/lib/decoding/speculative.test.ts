@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { argmax, totalVariation } from '../../src/lib/decoding/numerics';
-import { SeededRandom, createRandom, sampleIndex } from '../../src/lib/decoding/prng';
+import { argmax, totalVariation } from '../../../../src/lib/decoding/numerics';
+import { SeededRandom, createRandom, sampleIndex } from '../../../../src/lib/decoding/prng';
 import {
   acceptanceRate,
   estimateAlpha,
@@ -13,8 +13,8 @@ import {
   speculativeVerify,
   speculativeVerifyGreedy,
   type SpeculativeResult,
-} from '../../src/lib/decoding/speculative';
-import { chiSquareGoodnessOfFit } from '../../src/lib/stats';
+} from '../../../../src/lib/decoding/speculative';
+import { chiSquareGoodnessOfFit } from '../../../../src/lib/stats';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

@@ -4,7 +4,7 @@
  * src/lib/metrics/ngrams.ts, with the n-grams written out in the comments.
  */
 import { describe, expect, it } from 'vitest';
-import { distinctN, diversity, ngramCounts, repetitionRate, repetitionReport } from '../../src/lib/metrics';
+import { distinctN, diversity, ngramCounts, repetitionRate, repetitionReport } from '../../../../src/lib/metrics';
 
 describe('n-gram metrics, by hand', () => {
   // 1 2 1 2 1 2

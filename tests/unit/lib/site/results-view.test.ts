@@ -12,7 +12,7 @@ import {
   type BenchSpeculative,
   type EvalDolaRecord,
   type EvalTextRecord,
-} from '../../src/lib/site/results';
+} from '../../../../src/lib/site/results';
 
 const dola = (over: Partial<EvalDolaRecord>): EvalDolaRecord => ({
   config: 'x',
