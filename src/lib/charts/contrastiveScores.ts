@@ -1,5 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import { asAccessibleImage } from './accessible';
+import { NEUTRAL, ROLE } from './roles';
 
 export interface ContrastiveScoreBar {
   /** The token as shown on the axis (whitespace already made visible). */
@@ -40,7 +41,7 @@ export function contrastiveScores(bars: readonly ContrastiveScoreBar[], options:
     // No legend (Plot's legend is a separate element): the text beside each bar names its role.
     color: {
       domain: ['chosen by CD', "expert's greedy pick", 'other head token'],
-      range: ['var(--accent)', 'var(--fg)', 'var(--muted)'],
+      range: [ROLE.chosen, ROLE.target, NEUTRAL.quiet],
     },
     marks: [
       Plot.barX(bars, { x: 'score', y: 'label', fill: role }),

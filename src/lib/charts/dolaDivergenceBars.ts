@@ -1,5 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import { asAccessibleImage } from './accessible';
+import { NEUTRAL, ROLE } from './roles';
 
 export interface DivergenceBar {
   layer: number;
@@ -44,7 +45,7 @@ export function dolaDivergenceBars(bars: readonly DivergenceBar[], options: Dola
       Plot.barX(rows, {
         x: 'shown',
         y: 'name',
-        fill: (r: { chosen: boolean }) => (r.chosen ? 'var(--accent)' : 'var(--muted)'),
+        fill: (r: { chosen: boolean }) => (r.chosen ? ROLE.premature : NEUTRAL.quiet),
       }),
       Plot.text(rows, {
         x: 'shown',

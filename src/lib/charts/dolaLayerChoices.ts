@@ -1,5 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import { asAccessibleImage } from './accessible';
+import { NEUTRAL } from './roles';
 
 export interface LayerChoice {
   step: number;
@@ -53,7 +54,7 @@ export function dolaLayerChoices(choices: readonly LayerChoice[], options: DolaL
     color: {
       legend: true,
       domain: ['JSD (paper)', 'reference code'],
-      range: ['var(--accent)', 'var(--fg)'],
+      range: [NEUTRAL.ink, NEUTRAL.quiet],
       label: 'Divergence',
     },
     symbol: {

@@ -1,5 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import { asAccessibleImage } from './accessible';
+import { ROLE } from './roles';
 
 export interface LayerCell {
   /** Hidden-state index j: 0 = embedding output, N = final layer. */
@@ -69,8 +70,8 @@ export function dolaLayerHeatmap(cells: readonly LayerCell[], options: DolaLayer
           x: 'layer',
           y: 'token',
           fill: 'none',
-          stroke: 'var(--accent)',
-          strokeWidth: 2,
+          stroke: ROLE.premature,
+          strokeWidth: 2.5,
         },
       ),
     ],

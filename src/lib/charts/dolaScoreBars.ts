@@ -1,5 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import { asAccessibleImage } from './accessible';
+import { NEUTRAL, ROLE } from './roles';
 
 export interface ScoreBar {
   /** The token as shown on the axis (whitespace already made visible, unique per row). */
@@ -40,7 +41,7 @@ export function dolaScoreBars(bars: readonly ScoreBar[], options: DolaScoreBarsO
       Plot.barX(bars, {
         x: 'score',
         y: 'label',
-        fill: (b: ScoreBar) => (b.chosen ? 'var(--accent)' : 'var(--muted)'),
+        fill: (b: ScoreBar) => (b.chosen ? ROLE.chosen : NEUTRAL.quiet),
       }),
       // Labels sit right of each bar: at its end for a positive score, at zero for a negative
       // one, so they never run into the token labels on the left.

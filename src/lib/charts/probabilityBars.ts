@@ -1,5 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import { asAccessibleImage } from './accessible';
+import { ROLE } from './roles';
 
 export interface ProbabilityBar {
   /** The token as shown on the axis (whitespace already made visible). */
@@ -32,7 +33,7 @@ export function probabilityBars(bars: readonly ProbabilityBar[], options: Probab
     x: { label: 'Probability →', domain: [0, 1], grid: true, percent: false },
     y: { label: 'Token', domain: order },
     marks: [
-      Plot.barX(bars, { x: 'after', y: 'label', fill: 'var(--accent)' }),
+      Plot.barX(bars, { x: 'after', y: 'label', fill: ROLE.target }),
       Plot.tickX(bars, { x: 'before', y: 'label', stroke: 'var(--fg)', strokeWidth: 2 }),
       Plot.text(bars, {
         x: 'after',

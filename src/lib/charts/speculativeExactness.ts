@@ -1,5 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import { asAccessibleImage } from './accessible';
+import { NEUTRAL, ROLE } from './roles';
 import { withLegend } from './speculativeLegend';
 
 export interface ExactnessBar {
@@ -16,8 +17,8 @@ export interface SpeculativeExactnessOptions {
   ariaLabel?: string;
 }
 
-const EMPIRICAL = 'var(--accent)';
-const TARGET = 'var(--fg)';
+const EMPIRICAL = NEUTRAL.quiet;
+const TARGET = ROLE.target;
 
 const defaults = { width: 640, ariaLabel: 'Empirical distribution of the first emitted token against the target distribution' };
 

@@ -1,5 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import { asAccessibleImage } from './accessible';
+import { ROLE } from './roles';
 import { withLegend } from './speculativeLegend';
 
 export interface ResidualCandidate {
@@ -18,13 +19,19 @@ export interface SpeculativeResidualOptions {
   ariaLabel?: string;
   /** Name of the sampled distribution in the legend, e.g. "residual" or "p (bonus row)". */
   sampledName?: string;
+  /** The residual after a rejection, or the bonus row after every draft token was accepted. */
+  sampledRole?: 'residual' | 'bonus';
 }
 
-const SAMPLED = 'var(--accent)';
-const TARGET = 'var(--fg)';
-const DRAFT = 'var(--danger)';
+const TARGET = ROLE.target;
+const DRAFT = ROLE.draft;
 
-const defaults = { width: 640, ariaLabel: 'The distribution the final token was drawn from', sampledName: 'residual' };
+const defaults = {
+  width: 640,
+  ariaLabel: 'The distribution the final token was drawn from',
+  sampledName: 'residual',
+  sampledRole: 'residual' as 'residual' | 'bonus',
+};
 
 /**
  * The distribution the round's last token came from: bars for the sampled distribution (after a
@@ -35,7 +42,8 @@ export function speculativeResidualChart(
   candidates: readonly ResidualCandidate[],
   options: SpeculativeResidualOptions = {},
 ): HTMLElement {
-  const { width, ariaLabel, sampledName } = { ...defaults, ...options };
+  const { width, ariaLabel, sampledName, sampledRole } = { ...defaults, ...options };
+  const SAMPLED = ROLE[sampledRole];
   const ticks = candidates.flatMap((c) => [
     { label: c.label, value: c.target, series: 'p (target)' },
     ...(c.draft === null ? [] : [{ label: c.label, value: c.draft, series: 'q (draft)' }]),

@@ -1,5 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import { asAccessibleImage } from './accessible';
+import { NEUTRAL, ROLE } from './roles';
 import { withLegend } from './speculativeLegend';
 
 export interface RoundDraftPoint {
@@ -17,9 +18,9 @@ export interface SpeculativeRoundOptions {
   ariaLabel?: string;
 }
 
-const ACCEPTED = 'var(--accent)';
-const REJECTED = 'var(--danger)';
-const UNVERIFIED = 'var(--border)';
+const ACCEPTED = ROLE.accepted;
+const REJECTED = ROLE.rejected;
+const UNVERIFIED = NEUTRAL.line;
 
 const defaults = { width: 640, ariaLabel: 'Acceptance probability of each draft token, with the uniform draw r' };
 
