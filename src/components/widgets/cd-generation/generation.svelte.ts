@@ -8,12 +8,10 @@
  * Only token ids and their text are kept: the repetition numbers are computed from the ids by
  * src/lib/metrics in the component.
  */
-import { browserRuntime } from '../../../lib/runtime/browser-runtime';
 import type { RuntimeClient, SessionHandle } from '../../../lib/runtime/client';
 import { isRuntimeError, type RuntimeErrorInfo } from '../../../lib/runtime/errors';
-import { findModel } from '../../../lib/runtime/registry';
-import { modelsOf, type DeviceChoice, type LoadProgress, type SessionSpec, type StepMessage } from '../../../lib/runtime/protocol';
-import type { SessionStop } from '../../../lib/runtime/protocol';
+import { modelsOf, type DeviceChoice, type LoadProgress, type SessionSpec, type SessionStop, type StepMessage } from '../../../lib/runtime/protocol';
+import { errorInfo, ModelSet } from '../shared/model-set.svelte';
 import type { LiveStatus, Steppable } from '../shared/steppable';
 import type { PrecomputedExample } from '../shared/precomputed';
 import type { MethodKey } from './params';
@@ -28,17 +26,10 @@ export interface Column {
   stop: SessionStop | null;
 }
 
-function errorInfo(error: unknown): RuntimeErrorInfo {
-  if (isRuntimeError(error)) return error.info;
-  return { kind: 'internal', message: String(error instanceof Error ? error.message : error), action: 'Reset the widget or reload the page.' };
-}
-
 const sameSpecs = (a: Record<MethodKey, SessionSpec>, b: Record<MethodKey, SessionSpec>): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 export class GenerationRace implements Steppable {
   status: LiveStatus = $state('waiting');
-  progress: LoadProgress | null = $state(null);
-  device: DeviceChoice | null = $state(null);
   error: RuntimeErrorInfo | null = $state(null);
   columns: Column[] = $state([]);
   promptIds: number[] = $state([]);
@@ -55,11 +46,10 @@ export class GenerationRace implements Steppable {
   private readonly precomputedText: Record<number, string> = {};
   private client: RuntimeClient | null = null;
   private handles = new Map<MethodKey, SessionHandle>();
-  private loadedModels: string[] = [];
+  private readonly models = new ModelSet();
   private generation = 0;
   /** The running Play loop, awaited before sessions are replaced. */
   private playLoop: Promise<void> = Promise.resolve();
-  private loadController: AbortController | null = null;
 
   constructor(
     specs: Record<MethodKey, SessionSpec>,
@@ -76,6 +66,14 @@ export class GenerationRace implements Steppable {
 
   private get keys(): MethodKey[] {
     return Object.keys(this.specs) as MethodKey[];
+  }
+
+  get progress(): LoadProgress | null {
+    return this.models.progress;
+  }
+
+  get device(): DeviceChoice | null {
+    return this.models.device;
   }
 
   /** Tokens generated so far by the longest column. */
@@ -110,11 +108,8 @@ export class GenerationRace implements Steppable {
     if (this.status === 'loading' || this.status === 'ready') return;
     this.status = 'loading';
     this.error = null;
-    this.client = browserRuntime();
-    this.progress = null;
     try {
       await this.loadModels();
-      this.vocabulary = await this.client.vocabulary(this.loadedModels[0]);
       this.status = 'ready';
       await this.reopen();
       this.play();
@@ -138,7 +133,7 @@ export class GenerationRace implements Steppable {
 
   /** Stops a load in progress: its download is aborted, and Retry starts it again. */
   cancel(): void {
-    this.loadController?.abort();
+    this.models.cancel();
   }
 
   /** New parameters: new sessions, played to the full length. */
@@ -169,36 +164,11 @@ export class GenerationRace implements Steppable {
     this.play();
   }
 
-  /**
-   * Loads the models the specs need that are not loaded yet (another amateur, after a change),
-   * and releases those no longer needed, with the progress of the whole set.
-   */
+  /** Loads the models the specs need (another amateur, after a change) and releases the rest. */
   private async loadModels(): Promise<void> {
-    const client = this.client!;
-    const models = [...new Set(this.keys.flatMap((k) => modelsOf(this.specs[k])))];
-    const perModel = new Map<string, LoadProgress>();
-    const controller = new AbortController();
-    this.loadController = controller;
-    try {
-      for (const model of models) {
-        if (this.loadedModels.includes(model)) continue;
-        const loaded = await client.load(model, {
-          signal: controller.signal,
-          onProgress: (p) => {
-            perModel.set(model, p);
-            this.progress = combine(perModel, models);
-          },
-        });
-        this.loadedModels.push(model);
-        this.device = loaded.device;
-      }
-    } finally {
-      if (this.loadController === controller) this.loadController = null;
-    }
-    for (const model of this.loadedModels.filter((m) => !models.includes(m))) {
-      this.loadedModels.splice(this.loadedModels.indexOf(model), 1);
-      await client.releaseModel(model).catch(() => undefined);
-    }
+    const { client, vocabulary } = await this.models.ensure([...new Set(this.keys.flatMap((k) => modelsOf(this.specs[k])))]);
+    this.client = client;
+    this.vocabulary = vocabulary;
   }
 
   /** One more token from every method that has not stopped. */
@@ -271,12 +241,10 @@ export class GenerationRace implements Steppable {
   async release(): Promise<void> {
     this.pause();
     this.cancel();
-    const client = this.client;
     const handles = [...this.handles.values()];
     this.handles.clear();
-    if (!client) return;
     for (const handle of handles) await handle.dispose().catch(() => undefined);
-    for (const model of this.loadedModels.splice(0)) await client.releaseModel(model).catch(() => undefined);
+    await this.models.release();
   }
 
   private append(column: Column, step: StepMessage): void {
@@ -351,15 +319,4 @@ export class GenerationRace implements Steppable {
     // lost its device ends now, and the restart plays a new one.
     if (deviceLost) void this.restart();
   }
-}
-
-/** One progress over several models: models not started yet count with their registry size. */
-function combine(parts: ReadonlyMap<string, LoadProgress>, models: string[]): LoadProgress {
-  const all = [...parts.values()];
-  return {
-    model: models.join(' + '),
-    files: all.flatMap((p) => p.files.map((f) => ({ ...f, file: `${p.model}/${f.file}` }))),
-    loaded: all.reduce((sum, p) => sum + p.loaded, 0),
-    total: models.reduce((sum, m) => sum + (parts.get(m)?.total ?? findModel(m)?.downloadBytes ?? 0), 0),
-  };
 }

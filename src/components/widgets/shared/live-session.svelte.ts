@@ -9,7 +9,6 @@
  * A load can be cancelled (Retry loads again). If the worker loses its GPU device, the widget
  * loads its models again in the page's next worker, on WASM, and replays its steps there.
  */
-import { browserRuntime } from '../../../lib/runtime/browser-runtime';
 import type { RuntimeClient, SessionHandle } from '../../../lib/runtime/client';
 import { isRuntimeError, type RuntimeErrorInfo } from '../../../lib/runtime/errors';
 import {
@@ -19,12 +18,11 @@ import {
   type LoadProgress,
   type OpenResult,
   type SessionSpec,
+  type SessionStop,
   type StepMessage,
 } from '../../../lib/runtime/protocol';
-import { findModel } from '../../../lib/runtime/registry';
-import type { SessionStop } from '../../../lib/runtime/protocol';
+import { errorInfo, ModelSet } from './model-set.svelte';
 import type { PrecomputedExample } from './precomputed';
-
 import type { LiveStatus, Steppable } from './steppable';
 
 export type { LiveStatus } from './steppable';
@@ -41,15 +39,8 @@ function sameSpec(a: SessionSpec, b: SessionSpec): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function errorInfo(error: unknown): RuntimeErrorInfo {
-  if (isRuntimeError(error)) return error.info;
-  return { kind: 'internal', message: String(error instanceof Error ? error.message : error), action: 'Reset the widget or reload the page.' };
-}
-
 export class LiveSession implements Steppable {
   status: LiveStatus = $state('waiting');
-  progress: LoadProgress | null = $state(null);
-  device: DeviceChoice | null = $state(null);
   error: RuntimeErrorInfo | null = $state(null);
   steps: StepMessage[] = $state([]);
   stop: SessionStop | null = $state(null);
@@ -62,7 +53,7 @@ export class LiveSession implements Steppable {
 
   private client: RuntimeClient | null = null;
   private handle: SessionHandle | null = null;
-  private loadedModels: string[] = [];
+  private readonly models: ModelSet;
   private playTimer: ReturnType<typeof setTimeout> | null = null;
   private generation = 0;
   /**
@@ -70,16 +61,16 @@ export class LiveSession implements Steppable {
    * the last one runs, and the widget must stay busy (no Step) until every one has finished.
    */
   private tasks = $state(0);
-  private loadController: AbortController | null = null;
   private readonly playIntervalMs: number;
 
   constructor(
     spec: SessionSpec,
     private readonly precomputed: PrecomputedExample | null = null,
-    private readonly devicePreference: DevicePreference = 'auto',
+    devicePreference: DevicePreference = 'auto',
     options: LiveSessionOptions = {},
   ) {
     this.spec = spec;
+    this.models = new ModelSet(devicePreference);
     this.playIntervalMs = options.playIntervalMs ?? PLAY_INTERVAL_MS;
     this.showPrecomputedIfMatching();
   }
@@ -93,6 +84,14 @@ export class LiveSession implements Steppable {
 
   get stepCount(): number {
     return this.steps.length;
+  }
+
+  get progress(): LoadProgress | null {
+    return this.models.progress;
+  }
+
+  get device(): DeviceChoice | null {
+    return this.models.device;
   }
 
   get cutTokens(): number {
@@ -118,63 +117,30 @@ export class LiveSession implements Steppable {
   }
 
   /**
-   * The page's worker. One that was closed (it lost its GPU device, or crashed) took this
-   * widget's models and session with it: forget them, and use the page's next worker.
-   */
-  private currentClient(): RuntimeClient {
-    if (this.client?.closed) {
-      this.loadedModels = [];
-      this.handle = null;
-    }
-    this.client = browserRuntime();
-    return this.client;
-  }
-
-  /**
    * Makes the loaded models those the spec needs: loads the missing ones (with progress) and
-   * releases the ones no longer used, so switching models frees their memory.
+   * releases the ones no longer used, so switching models frees their memory. A worker that
+   * closed (it lost its GPU device, or crashed) took this widget's session with it.
    */
   private async loadModels(): Promise<boolean> {
-    const client = this.currentClient();
-    const wanted = [...new Set(modelsOf(this.spec))];
     this.status = 'loading';
     this.error = null;
-    this.progress = null;
-    const perModel = new Map<string, LoadProgress>();
-    const controller = new AbortController();
-    this.loadController = controller;
+    if (this.models.worker().replaced) this.handle = null;
     try {
-      for (const model of this.loadedModels.filter((m) => !wanted.includes(m))) {
-        this.loadedModels.splice(this.loadedModels.indexOf(model), 1);
-        await client.releaseModel(model).catch(() => undefined);
-      }
-      for (const model of wanted.filter((m) => !this.loadedModels.includes(m))) {
-        const loaded = await client.load(model, {
-          device: this.devicePreference,
-          signal: controller.signal,
-          onProgress: (p) => {
-            perModel.set(model, p);
-            this.progress = combine(perModel, wanted);
-          },
-        });
-        this.loadedModels.push(model);
-        this.device = loaded.device;
-      }
-      this.vocabulary = await client.vocabulary(wanted[0], { signal: controller.signal });
+      const { client, vocabulary } = await this.models.ensure([...new Set(modelsOf(this.spec))]);
+      this.client = client;
+      this.vocabulary = vocabulary;
       this.status = 'ready';
       return true;
     } catch (error) {
       this.status = 'error';
       this.error = errorInfo(error);
       return false;
-    } finally {
-      if (this.loadController === controller) this.loadController = null;
     }
   }
 
   /** Stops a load in progress: its download is aborted, and Retry starts it again. */
   cancel(): void {
-    this.loadController?.abort();
+    this.models.cancel();
   }
 
   /** Retry after a failed or cancelled load: as start, replaying the example still on show. */
@@ -277,12 +243,10 @@ export class LiveSession implements Steppable {
   async release(): Promise<void> {
     this.pause();
     this.cancel();
-    const client = this.client;
     const handle = this.handle;
     this.handle = null;
-    if (!client) return;
     await handle?.dispose().catch(() => undefined);
-    for (const model of this.loadedModels.splice(0)) await client.releaseModel(model).catch(() => undefined);
+    await this.models.release();
   }
 
   private showPrecomputedIfMatching(): void {
@@ -351,15 +315,4 @@ export class LiveSession implements Steppable {
     this.generation++;
     if (await this.loadModels()) await this.reopen(keep);
   }
-}
-
-/** One progress over several models: models not started yet count with their registry size. */
-function combine(parts: ReadonlyMap<string, LoadProgress>, models: string[]): LoadProgress {
-  const all = [...parts.values()];
-  return {
-    model: models.join(' + '),
-    files: all.flatMap((p) => p.files.map((f) => ({ ...f, file: `${p.model}/${f.file}` }))),
-    loaded: all.reduce((sum, p) => sum + p.loaded, 0),
-    total: models.reduce((sum, m) => sum + (parts.get(m)?.total ?? findModel(m)?.downloadBytes ?? 0), 0),
-  };
 }
