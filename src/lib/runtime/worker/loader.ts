@@ -17,6 +17,7 @@ import { FetchWatch } from './fetch-watch';
 import { RequestFailed } from './failures';
 import { watchGpuDevice } from './gpu-loss';
 import type { OrtBuild } from './ort-files';
+import { prewarmOnnxRuntime } from './ort-prewarm';
 import { wasmThreads } from './wasm-threads';
 
 export interface LoaderConfig {
@@ -214,6 +215,8 @@ export async function loadRegistryModel(
   let tokenizer: PreTrainedTokenizer;
   let pretrained: PreTrainedModel;
   configureEnvironment(entry, config, watch, device);
+  // In the browser, onnxruntime starts while the files are read (it would wait for them otherwise).
+  if (config.wasmPaths && device.device === 'wasm') void prewarmOnnxRuntime();
   try {
     [tokenizer, pretrained] = await fromPretrained(entry, device, tracker.callback);
   } catch (error) {
