@@ -9,7 +9,7 @@
 import { expect, test, type Locator } from '@playwright/test';
 import { computeExample } from '../../scripts/precompute-lib';
 import { DEFAULT_PARAMS as GEN_DEFAULTS, generationSpecs, METHODS, PRECOMPUTED_STEPS } from '../../src/components/widgets/cd-generation/params';
-import { contrastiveSpec, DEFAULT_PARAMS } from '../../src/components/widgets/contrastive/params';
+import { contrastiveSpec, DEFAULT_PARAMS } from '../../src/components/widgets/contrastive-decoding/params';
 import type { ContrastiveTrace } from '../../src/lib/decoding';
 import { corpusDiversity, repetitionReport } from '../../src/lib/metrics';
 import { collectPageErrors, seriousAccessibilityViolations, waitForIslandOf } from './support/page-checks';

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { finalDistribution, softmax, type SamplingOptions } from '../../src/lib/decoding';
-import { exampleLogits, exampleTokens } from '../../src/components/widgets/distribution-explorer/example';
+import { exampleLogits, exampleTokens } from '../../src/components/widgets/distribution-explorer/fixed-logits';
 import { collectPageErrors, waitForIslandOf } from './support/page-checks';
 
 const chapter = '/explainers/01-logits-to-text/';

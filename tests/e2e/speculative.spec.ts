@@ -7,10 +7,10 @@
  */
 import { expect, test, type Locator } from '@playwright/test';
 import { computeExample } from '../../scripts/precompute-lib';
-import { formatProb, formatRatio } from '../../src/components/widgets/speculative/format';
-import { experimentSeed } from '../../src/components/widgets/speculative/experiment';
-import { DEFAULT_PARAMS, speculativeSpec, targetSpec, type SpeculativeParams } from '../../src/components/widgets/speculative/params';
-import { SPEED_TOKENS } from '../../src/components/widgets/speculative/speed';
+import { formatProb, formatRatio } from '../../src/components/widgets/speculative-sampler/format';
+import { experimentSeed } from '../../src/components/widgets/speculative-sampler/experiment';
+import { DEFAULT_PARAMS, speculativeSpec, targetSpec, type SpeculativeParams } from '../../src/components/widgets/speculative-sampler/params';
+import { SPEED_TOKENS } from '../../src/components/widgets/speculative-sampler/speed';
 import { totalVariation, type SamplingTrace, type SpeculativeGreedyTrace, type SpeculativeTrace } from '../../src/lib/decoding';
 import type { StepMessage } from '../../src/lib/runtime/protocol';
 import { collectPageErrors, seriousAccessibilityViolations, waitForIslandOf } from './support/page-checks';

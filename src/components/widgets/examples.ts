@@ -4,12 +4,12 @@
  * Each widget folder defines its own; this list gathers them.
  */
 import { BEAM_EXAMPLES } from './beam-tree/example';
-import { CONTRASTIVE_EXAMPLES } from './contrastive/example';
+import { CONTRASTIVE_EXAMPLES } from './contrastive-decoding/example';
 import { DOLA_EXAMPLES } from './dola/example';
 import { LIVE_SAMPLER_EXAMPLE } from './live-sampler/example';
 import { PLAYGROUND_EXAMPLES } from './playground/example';
 import type { ExampleDefinition } from './shared/precomputed';
-import { SPECULATIVE_EXAMPLES } from './speculative/example';
+import { SPECULATIVE_EXAMPLES } from './speculative-sampler/example';
 
 export const EXAMPLES: ExampleDefinition[] = [
   LIVE_SAMPLER_EXAMPLE,

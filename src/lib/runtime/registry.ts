@@ -187,10 +187,6 @@ export function findModel(id: string, extra: readonly ModelEntry[] = []): ModelE
   return [...extra, ...MODELS].find((entry) => entry.id === id);
 }
 
-export function isBundled(entry: ModelEntry): boolean {
-  return entry.source.kind === 'bundled';
-}
-
 /** "17.8 MB": sizes for people, in decimal megabytes like download dialogs. */
 export function formatBytes(bytes: number): string {
   if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;

@@ -5,7 +5,7 @@
 import type { SessionSpec } from '../../../lib/runtime/protocol';
 import { defaultValues, type ParamSchema, type ParamValues } from '../../../lib/site/url-state';
 import type { ExampleDefinition } from '../shared/precomputed';
-import { AMATEUR_CONTEXTS, AMATEURS, VARIANTS } from '../contrastive/params';
+import { AMATEUR_CONTEXTS, AMATEURS, VARIANTS } from '../contrastive-decoding/params';
 
 export const PREFIX = 'cdgen';
 export const DEFAULT_PROMPT = 'Once upon a time, in a small village,';

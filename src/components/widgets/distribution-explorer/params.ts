@@ -1,6 +1,6 @@
 /** The explorer's sliders. It keeps no URL state: its example is fixed and small. */
 import type { ParamSchema } from '../../../lib/site/url-state';
-import { exampleTokens } from './example';
+import { exampleTokens } from './fixed-logits';
 
 export const SCHEMA = {
   temperature: { kind: 'number', label: 'Temperature', min: 0, max: 2, default: 1, step: 0.05, hint: '0 means greedy: always the most likely token.' },
