@@ -45,7 +45,7 @@ export interface RuntimeErrorInfo {
   status?: number;
 }
 
-/** The client-side form: a real Error carrying the worker's description. */
+/** A real Error carrying a RuntimeErrorInfo: thrown by the worker's own code (its reply carries the info) and by the client. */
 export class RuntimeError extends Error {
   readonly kind: RuntimeErrorKind;
   readonly action: string;

@@ -10,11 +10,10 @@
  * If the GPU device of its WebGPU models is lost, the host says so once (a `device-lost`
  * message) and refuses every later request; the page replaces the worker (see gpu-loss.ts).
  */
-import { cancelledError, deviceLostError, type RuntimeErrorInfo } from '../errors';
+import { cancelledError, deviceLostError, RuntimeError, type RuntimeErrorInfo } from '../errors';
 import { addCosts, costsBetween, noCosts, type ForwardCosts } from '../model/forward-costs';
 import type { LoadProgress, ReplayedSteps, RequestMessage, ResponseMessage, Requests, StepProfile, StepReply } from '../protocol';
 import { findModel, type ModelEntry } from '../registry';
-import { RequestFailed } from './failures';
 import { Lane } from './lane';
 import { loadRegistryModel, type LoadedRegistryModel, type LoaderConfig } from './loader';
 import { measureForward } from './measure';
@@ -83,7 +82,7 @@ export class WorkerHost {
     const lane = message.type === 'load' ? this.loadLane : this.computeLane;
     lane
       .run(async () => {
-        if (active.controller.signal.aborted) throw new RequestFailed(cancelledError(`The ${message.type} request`));
+        if (active.controller.signal.aborted) throw new RuntimeError(cancelledError(`The ${message.type} request`));
         return this.dispatch(message, active);
       })
       .then(
@@ -207,7 +206,7 @@ export class WorkerHost {
       if (active.controller.signal.aborted) {
         // A newer change replaced this one while it replayed: nobody will use the session.
         this.sessions.delete(message.session);
-        throw new RequestFailed(cancelledError(`The replay (after ${replayed.steps.length} steps)`));
+        throw new RuntimeError(cancelledError(`The replay (after ${replayed.steps.length} steps)`));
       }
       if (reply.kind !== 'step') {
         replayed.stop = reply;
@@ -236,7 +235,7 @@ export class WorkerHost {
     if (active.controller.signal.aborted) {
       // The caller gave up on this step: leave the session as if it never ran.
       if (reply.kind === 'step') slot.session.back();
-      throw new RequestFailed(cancelledError('The step'));
+      throw new RuntimeError(cancelledError('The step'));
     }
     return reply;
   }
@@ -264,12 +263,12 @@ export class WorkerHost {
     }
     let steps = 0;
     while (session.generatedCount < message.tokens) {
-      if (active.controller.signal.aborted) throw new RequestFailed(cancelledError(`The run (after ${steps} steps)`));
+      if (active.controller.signal.aborted) throw new RuntimeError(cancelledError(`The run (after ${steps} steps)`));
       const reply = await this.stepOnce(slot);
       if (reply.kind !== 'step') return { steps, stop: reply };
       if (active.controller.signal.aborted) {
         session.back();
-        throw new RequestFailed(cancelledError(`The run (after ${steps} steps)`));
+        throw new RuntimeError(cancelledError(`The run (after ${steps} steps)`));
       }
       steps++;
       this.post({ id: message.id, type: 'trace', step: reply });
@@ -295,7 +294,7 @@ export class WorkerHost {
   private model(id: string): ModelSlot {
     const slot = this.models.get(id);
     if (!slot) {
-      throw new RequestFailed({
+      throw new RuntimeError({
         kind: 'unknown-handle',
         message: `The model "${id}" is not loaded (never loaded, or released).`,
         action: 'Load the model first.',
@@ -307,7 +306,7 @@ export class WorkerHost {
   private session(id: string): SessionSlot {
     const slot = this.sessions.get(id);
     if (!slot) {
-      throw new RequestFailed({
+      throw new RuntimeError({
         kind: 'unknown-handle',
         message: `The session "${id}" is not open (never opened, disposed, or its model was released).`,
         action: 'Open a new session.',
@@ -316,12 +315,12 @@ export class WorkerHost {
     return slot;
   }
 
-  private invalid(message: string, action = 'Fix the request and try again.'): RequestFailed {
-    return new RequestFailed({ kind: 'invalid-request', message, action });
+  private invalid(message: string, action = 'Fix the request and try again.'): RuntimeError {
+    return new RuntimeError({ kind: 'invalid-request', message, action });
   }
 
   private describe(error: unknown): RuntimeErrorInfo {
-    if (error instanceof RequestFailed) return error.info;
+    if (error instanceof RuntimeError) return error.info;
     if (error instanceof RangeError) {
       return { kind: 'invalid-request', message: error.message, action: 'Change the setting named in the message and try again.' };
     }
@@ -335,7 +334,7 @@ export class WorkerHost {
    * recovers) rather than a raw onnxruntime error.
    */
   private async replyError(id: number, error: unknown): Promise<void> {
-    const mayBeGpuLoss = !(error instanceof RequestFailed) && [...this.models.values()].some((slot) => slot.loaded.device.device === 'webgpu');
+    const mayBeGpuLoss = !(error instanceof RuntimeError) && [...this.models.values()].some((slot) => slot.loaded.device.device === 'webgpu');
     if (mayBeGpuLoss && this.gpuLost === null) await new Promise((resolve) => setTimeout(resolve, GPU_LOSS_GRACE_MS));
     this.post({ id, type: 'error', error: this.gpuLost !== null ? deviceLostError(this.gpuLost) : this.describe(error) });
   }

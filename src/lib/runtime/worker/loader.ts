@@ -14,11 +14,11 @@ import { classifyLoadError } from './classify-error';
 import { cacheNameFor, forgetCachedFiles, pruneOldCaches } from './browser-cache';
 import { chooseDevice, currentEnvironment, DeviceUnavailable, type DeviceEnvironment } from './device';
 import { FetchWatch } from './fetch-watch';
-import { RequestFailed } from './failures';
 import { watchGpuDevice } from './gpu-loss';
 import type { OrtBuild } from './ort-files';
 import { prewarmOnnxRuntime } from './ort-prewarm';
 import { wasmThreads } from './wasm-threads';
+import { RuntimeError } from '../errors';
 
 export interface LoaderConfig {
   /** Absolute URL of the folder with one sub-folder per bundled model, ending in '/'. */
@@ -177,14 +177,14 @@ function modelBaseUrl(entry: ModelEntry, config: LoaderConfig): string {
 
 let prunedOldCaches = false;
 
-/** A load failure as RequestFailed; a damaged file is dropped from the cache so a retry refetches it. */
-async function failure(error: unknown, entry: ModelEntry, config: LoaderConfig, watch: FetchWatch, cancelled: boolean): Promise<RequestFailed> {
+/** A load failure as RuntimeError; a damaged file is dropped from the cache so a retry refetches it. */
+async function failure(error: unknown, entry: ModelEntry, config: LoaderConfig, watch: FetchWatch, cancelled: boolean): Promise<RuntimeError> {
   const info = classifyLoadError(error, entry, watch, cancelled);
   if (info.kind === 'corrupt' && config.useBrowserCache) {
     const removed = await forgetCachedFiles(entry, modelBaseUrl(entry, config)).catch(() => 0);
     if (removed > 0) info.action = `The damaged copy was removed from this browser's cache: retry to download it again.`;
   }
-  return new RequestFailed(info);
+  return new RuntimeError(info);
 }
 
 export async function loadRegistryModel(
@@ -205,7 +205,7 @@ export async function loadRegistryModel(
     device = await chooseDevice(preference, config.environment ?? currentEnvironment());
   } catch (error) {
     if (error instanceof DeviceUnavailable) {
-      throw new RequestFailed({ kind: 'device', message: error.message, action: 'Choose WASM (or Auto), which works in every browser.' });
+      throw new RuntimeError({ kind: 'device', message: error.message, action: 'Choose WASM (or Auto), which works in every browser.' });
     }
     throw error;
   }
@@ -237,7 +237,7 @@ export async function loadRegistryModel(
   if (callbacks.signal.aborted) {
     // Every file had arrived; the runtime cannot stop a session being created, only drop it.
     await pretrained.dispose();
-    throw new RequestFailed(classifyLoadError(null, entry, watch, true));
+    throw new RuntimeError(classifyLoadError(null, entry, watch, true));
   }
 
   let loaded: LoadedModel;
@@ -245,7 +245,7 @@ export async function loadRegistryModel(
     loaded = wrapPretrained(entry.id, pretrained, tokenizer);
   } catch (error) {
     await pretrained.dispose();
-    throw new RequestFailed({
+    throw new RuntimeError({
       kind: 'unsupported',
       message: `${entry.label} loaded but cannot be stepped here: ${error instanceof Error ? error.message : String(error)}`,
       action: 'Choose another model.',
@@ -272,7 +272,7 @@ function threadsInUse(): WasmThreads {
 /** A WebGPU model asked of a worker whose runtime was started without WebGPU (by a WASM model). */
 function onWasmOnlyRuntime(device: DeviceChoice, preference: DevicePreference): DeviceChoice {
   if (preference === 'webgpu') {
-    throw new RequestFailed({
+    throw new RuntimeError({
       kind: 'device',
       message: "An earlier model on this page started onnxruntime's WASM-only build, which cannot run WebGPU.",
       action: 'Choose WASM, or reload the page and load this model on WebGPU first.',

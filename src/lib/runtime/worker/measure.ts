@@ -4,9 +4,8 @@
  * whole context, on the same model in the same run, so their ratio is meaningful.
  */
 import type { ForwardTimings } from '../protocol';
-import { RequestFailed } from './failures';
 import type { LoadedRegistryModel } from './loader';
-import { cancelledError } from '../errors';
+import { cancelledError, RuntimeError } from '../errors';
 
 const MAX_REPEATS = 100;
 
@@ -19,14 +18,14 @@ export async function measureForward(
   const { model } = loaded;
   const limit = model.info.contextLength;
   if (!Number.isInteger(contextTokens) || contextTokens < 2 || contextTokens > limit) {
-    throw new RequestFailed({
+    throw new RuntimeError({
       kind: 'invalid-request',
       message: `The measured context must be a whole number from 2 to ${limit}, got ${String(contextTokens)}.`,
       action: 'Choose a context the model can read.',
     });
   }
   if (!Number.isInteger(repeats) || repeats < 1 || repeats > MAX_REPEATS) {
-    throw new RequestFailed({
+    throw new RuntimeError({
       kind: 'invalid-request',
       message: `Repeats must be a whole number from 1 to ${MAX_REPEATS}, got ${String(repeats)}.`,
       action: 'Choose fewer repeats.',
@@ -39,7 +38,7 @@ export async function measureForward(
   const recomputeMs: number[] = [];
   const last = [[ids[ids.length - 1]]];
   for (let r = 0; r < repeats; r++) {
-    if (signal.aborted) throw new RequestFailed(cancelledError('The measurement'));
+    if (signal.aborted) throw new RuntimeError(cancelledError('The measurement'));
     let start = performance.now();
     await model.forward(last, prefix.cache);
     cachedMs.push(performance.now() - start);

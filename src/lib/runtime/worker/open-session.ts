@@ -12,8 +12,8 @@ import {
   type SteppingSession,
 } from '../../sessions';
 import { modelsOf, type OpenResult, type SessionSpec } from '../protocol';
-import { RequestFailed } from './failures';
 import type { LoadedRegistryModel } from './loader';
+import { RuntimeError } from '../errors';
 
 export type AnySession = SteppingSession<unknown, unknown>;
 
@@ -23,8 +23,8 @@ export interface OpenedSession {
   opened: OpenResult;
 }
 
-function invalid(message: string, action: string): RequestFailed {
-  return new RequestFailed({ kind: 'invalid-request', message, action });
+function invalid(message: string, action: string): RuntimeError {
+  return new RuntimeError({ kind: 'invalid-request', message, action });
 }
 
 /** Tokens kept free for generation when a long prompt is cut: a quarter of the context, at most 64. */
@@ -114,7 +114,7 @@ function build(spec: SessionSpec, models: LoadedRegistryModel[], common: Common)
       }) as never;
     case 'dola':
       if (!first.model.info.hasLayerLogits) {
-        throw new RequestFailed({
+        throw new RuntimeError({
           kind: 'unsupported',
           message: `${first.entry.label} has no early-exit logits (layer_logits), which DoLa needs.`,
           action: 'Choose a bundled model for DoLa.',
