@@ -276,8 +276,34 @@ function updatePruned(tree: BeamNode[], live: readonly number[]): BeamNode[] {
  */
 export function beamSearchStep(state: BeamSearchState, logitsPerBeam: readonly Float32Array[]): BeamStepResult {
   if (state.done) throw new Error(`beam search is already done (${String(state.doneReason)}); start a new one with initBeamSearch`);
-  const o = state.options;
-  const B = o.numBeams;
+  checkBeamRows(state, logitsPerBeam);
+  const step = state.step + 1;
+  const best = bestCandidates(state, logitsPerBeam);
+  const placed = placeCandidates(state, best, step);
+  const doneReason = finishIfDone(state, placed, step);
+  const done = doneReason !== null;
+  const nextRunning = done ? [] : placed.running;
+  const { finished, newNodes, outcomes } = placed;
+
+  const candidates: BeamCandidate[] = best.map((c, rank) => ({
+    rank,
+    sourceBeam: c.beam,
+    token: c.token,
+    logprob: c.logprob,
+    cumulativeLogprob: c.total,
+    outcome: outcomes[rank],
+    score: newNodes[rank].score,
+    nodeId: newNodes[rank].id,
+  }));
+  const live = [...nextRunning.map((b) => b.nodeId), ...finished.map((h) => h.nodeId)];
+  const tree = updatePruned([...state.tree, ...newNodes], live);
+  const next: BeamSearchState = { options: state.options, step, running: nextRunning, finished, done, doneReason, tree };
+  const trace: BeamStepTrace = { step, beamIndices: placed.beamIndices, candidates, running: nextRunning, finished, done, doneReason, tree };
+  return { state: next, trace };
+}
+
+/** One row per running beam, all of one vocabulary that holds every end-of-sequence id. */
+function checkBeamRows(state: BeamSearchState, logitsPerBeam: readonly Float32Array[]): void {
   if (logitsPerBeam.length !== state.running.length) {
     throw new RangeError(`logitsPerBeam must hold one row per running beam (${state.running.length}), got ${logitsPerBeam.length}`);
   }
@@ -286,13 +312,15 @@ export function beamSearchStep(state: BeamSearchState, logitsPerBeam: readonly F
     checkRow(row, `logitsPerBeam[${i}]`);
     if (row.length !== vocab) throw new RangeError(`logitsPerBeam[${i}] has ${row.length} entries, logitsPerBeam[0] has ${vocab}`);
   });
-  for (const eos of o.eosTokenIds) {
+  for (const eos of state.options.eosTokenIds) {
     if (eos >= vocab) throw new RangeError(`eosTokenId must be a token id in [0, ${vocab - 1}], got ${eos}`);
   }
-  const processors = beamProcessors(o);
-  const step = state.step + 1;
+}
 
-  // 1-2. Log-probabilities per beam, added to the beam's score; keep the best 2B candidates.
+/** Steps 1-2: each beam's log-probabilities (after its processors) added to its score; the best 2B candidates. */
+function bestCandidates(state: BeamSearchState, logitsPerBeam: readonly Float32Array[]): Candidate[] {
+  const o = state.options;
+  const processors = beamProcessors(o);
   const best: Candidate[] = [];
   state.running.forEach((beam, b) => {
     let row = logitsPerBeam[b];
@@ -308,19 +336,28 @@ export function beamSearchStep(state: BeamSearchState, logitsPerBeam: readonly F
     for (let v = 0; v < row.length; v++) {
       if (row[v] === -Infinity) continue;
       const logprob = row[v] - lse;
-      offer(best, { beam: b, token: v, logprob, total: beam.cumulativeLogprob + logprob }, 2 * B);
+      offer(best, { beam: b, token: v, logprob, total: beam.cumulativeLogprob + logprob }, 2 * o.numBeams);
     }
   });
+  return best;
+}
 
-  // 3-4. Walk the candidates best first: EOS -> hypotheses, others -> running beams.
-  const finished = [...state.finished];
-  const running: RunningBeam[] = [];
-  const beamIndices: number[] = [];
-  const newNodes: BeamNode[] = [];
-  const outcomes: BeamCandidate['outcome'][] = [];
+interface Placed {
+  finished: BeamHypothesis[];
+  running: RunningBeam[];
+  beamIndices: number[];
+  newNodes: BeamNode[];
+  outcomes: BeamCandidate['outcome'][];
+}
+
+/** Steps 3-4: the candidates best first; end-of-sequence ones become hypotheses, the others running beams. */
+function placeCandidates(state: BeamSearchState, best: readonly Candidate[], step: number): Placed {
+  const o = state.options;
+  const B = o.numBeams;
+  const placed: Placed = { finished: [...state.finished], running: [], beamIndices: [], newNodes: [], outcomes: [] };
   best.forEach((c, rank) => {
     const source = state.running[c.beam];
-    const nodeId = state.tree.length + newNodes.length;
+    const nodeId = state.tree.length + placed.newNodes.length;
     const node: BeamNode = {
       id: nodeId,
       parentId: source.nodeId,
@@ -340,71 +377,45 @@ export function beamSearchStep(state: BeamSearchState, logitsPerBeam: readonly F
         node.finished = true;
         node.score = lengthPenalizedScore(c.total, step, o.lengthPenalty);
         node.finishReason = 'eos';
-        const hyp: BeamHypothesis = {
-          tokens,
-          cumulativeLogprob: c.total,
-          length: step,
-          score: node.score,
-          nodeId,
-          finishReason: 'eos',
-        };
-        if (addHypothesis(finished, hyp, B)) outcome = 'finished';
+        const hyp: BeamHypothesis = { tokens, cumulativeLogprob: c.total, length: step, score: node.score, nodeId, finishReason: 'eos' };
+        if (addHypothesis(placed.finished, hyp, B)) outcome = 'finished';
       }
-    } else if (running.length < B) {
-      running.push({ tokens, cumulativeLogprob: c.total, nodeId });
-      beamIndices.push(c.beam);
+    } else if (placed.running.length < B) {
+      placed.running.push({ tokens, cumulativeLogprob: c.total, nodeId });
+      placed.beamIndices.push(c.beam);
       outcome = 'running';
     }
-    newNodes.push(node);
-    outcomes.push(outcome);
+    placed.newNodes.push(node);
+    placed.outcomes.push(outcome);
   });
+  return placed;
+}
 
-  // Done-ness.
-  let doneReason: BeamDoneReason | null = null;
-  if (running.length === 0) {
-    doneReason = 'no-candidates';
-  } else if (step >= o.maxNewTokens) {
-    doneReason = 'max-new-tokens';
+/**
+ * Whether the search ends at this step, and why. At the token limit the running beams become
+ * hypotheses too (their nodes and outcomes in `placed` are updated).
+ */
+function finishIfDone(state: BeamSearchState, placed: Placed, step: number): BeamDoneReason | null {
+  const o = state.options;
+  const { running, finished } = placed;
+  if (running.length === 0) return 'no-candidates';
+  if (step >= o.maxNewTokens) {
     for (const beam of running) {
       const index = beam.nodeId - state.tree.length;
-      const node = newNodes[index];
+      const node = placed.newNodes[index];
       node.finished = true;
       node.score = lengthPenalizedScore(beam.cumulativeLogprob, step, o.lengthPenalty);
       node.finishReason = 'length';
       const hyp: BeamHypothesis = { ...beam, tokens: [...beam.tokens], length: step, score: node.score, finishReason: 'length' };
-      outcomes[index] = addHypothesis(finished, hyp, B) ? 'finished' : 'dropped';
+      placed.outcomes[index] = addHypothesis(finished, hyp, o.numBeams) ? 'finished' : 'dropped';
     }
-  } else if (finished.length >= B) {
-    const bestRunning = lengthPenalizedScore(running[0].cumulativeLogprob, step, o.lengthPenalty);
-    if (finished[finished.length - 1].score >= bestRunning) doneReason = 'no-better-possible';
+    return 'max-new-tokens';
   }
-  const done = doneReason !== null;
-  const nextRunning = done ? [] : running;
-
-  const candidates: BeamCandidate[] = best.map((c, rank) => ({
-    rank,
-    sourceBeam: c.beam,
-    token: c.token,
-    logprob: c.logprob,
-    cumulativeLogprob: c.total,
-    outcome: outcomes[rank],
-    score: newNodes[rank].score,
-    nodeId: newNodes[rank].id,
-  }));
-  const live = [...nextRunning.map((b) => b.nodeId), ...finished.map((h) => h.nodeId)];
-  const tree = updatePruned([...state.tree, ...newNodes], live);
-  const next: BeamSearchState = { options: o, step, running: nextRunning, finished, done, doneReason, tree };
-  const trace: BeamStepTrace = {
-    step,
-    beamIndices,
-    candidates,
-    running: nextRunning,
-    finished,
-    done,
-    doneReason,
-    tree,
-  };
-  return { state: next, trace };
+  if (finished.length >= o.numBeams) {
+    const bestRunning = lengthPenalizedScore(running[0].cumulativeLogprob, step, o.lengthPenalty);
+    if (finished[finished.length - 1].score >= bestRunning) return 'no-better-possible';
+  }
+  return null;
 }
 
 /**
