@@ -16,7 +16,6 @@ import { chooseDevice, currentEnvironment, DeviceUnavailable, type DeviceEnviron
 import { FetchWatch } from './fetch-watch';
 import { watchGpuDevice } from './gpu-loss';
 import type { OrtBuild } from './ort-files';
-import { prewarmOnnxRuntime } from './ort-prewarm';
 import { wasmThreads } from './wasm-threads';
 import { RuntimeError } from '../errors';
 
@@ -215,8 +214,6 @@ export async function loadRegistryModel(
   let tokenizer: PreTrainedTokenizer;
   let pretrained: PreTrainedModel;
   configureEnvironment(entry, config, watch, device);
-  // In the browser, onnxruntime starts while the files are read (it would wait for them otherwise).
-  if (config.wasmPaths && device.device === 'wasm') void prewarmOnnxRuntime();
   try {
     [tokenizer, pretrained] = await fromPretrained(entry, device, tracker.callback);
   } catch (error) {
