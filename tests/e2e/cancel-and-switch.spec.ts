@@ -55,8 +55,8 @@ test('Stop during the exactness experiment says how far it got; the widget above
   test.setTimeout(120_000);
   const errors = collectPageErrors(page);
   await page.goto('/explainers/04-speculative-sampling/?spec.rounds=500');
-  const widget = page.locator('figure[data-widget="speculative"]');
-  await waitForIslandOf(page, 'figure[data-widget="speculative"]');
+  const widget = page.locator('figure[data-widget="speculative-sampler"]');
+  await waitForIslandOf(page, 'figure[data-widget="speculative-sampler"]');
   await expect(widget.getByTestId('device-badge')).toHaveText('WASM', { timeout: 60_000 });
   const panel = page.getByTestId('exactness');
   await panel.scrollIntoViewIfNeeded();

@@ -16,7 +16,7 @@ import { collectPageErrors, seriousAccessibilityViolations, waitForIslandOf } fr
 import { expectNoAlert } from './support/widget-checks';
 
 const PAGE = '/explainers/02-contrastive-decoding/';
-const WIDGET = 'figure[data-widget="contrastive"]';
+const WIDGET = 'figure[data-widget="contrastive-decoding"]';
 const GENERATION = 'figure[data-widget="cd-generation"]';
 
 async function expectCandidates(widget: Locator, trace: ContrastiveTrace): Promise<void> {

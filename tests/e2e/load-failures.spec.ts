@@ -14,7 +14,7 @@ import { waitForIslandOf } from './support/page-checks';
 import { expectNoAlert } from './support/widget-checks';
 
 const PAGE = '/explainers/02-contrastive-decoding/?cd.amateur=expert-early&cdgen.length=8';
-const WIDGET = 'figure[data-widget="contrastive"]';
+const WIDGET = 'figure[data-widget="contrastive-decoding"]';
 const OTHER = 'figure[data-widget="cd-generation"]';
 const FILE = '**/models/expert-early/onnx/model.onnx';
 const SERVED = '/models/expert-early/onnx/model.onnx';

@@ -34,6 +34,11 @@ for (const { path, heading } of pages) {
     for (let i = 0; i < 20; i++) await page.mouse.wheel(0, 1500);
     await page.waitForLoadState('networkidle');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    // Headings never skip a level (h2 then h4), figures' own headings included: screen-reader
+    // users navigate by them, and Lighthouse marks a skip down.
+    const levels = await page.evaluate(() => [...document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6')].map((h) => Number(h.tagName[1])));
+    const skips = levels.flatMap((level, i) => (i > 0 && level > levels[i - 1] + 1 ? [`h${levels[i - 1]} then h${level}`] : []));
+    expect(skips).toEqual([]);
     expect(errors).toEqual([]);
   });
 }
@@ -80,5 +85,21 @@ test.describe('in the dark theme', () => {
       expect(await seriousAccessibilityViolations(page)).toEqual([]);
       expect(errors).toEqual([]);
     });
+  }
+});
+
+test('each chapter ends with links to the previous and the next chapter, in order', async ({ page }) => {
+  for (const [i, { path }] of chapters.entries()) {
+    await page.goto(path);
+    const pager = page.getByRole('navigation', { name: 'Previous and next chapter' });
+    const previous = pager.locator('a[rel="prev"]');
+    const next = pager.locator('a[rel="next"]');
+    if (i === 0) await expect(previous).toHaveCount(0);
+    else await expect(previous).toHaveAttribute('href', new RegExp(`${chapters[i - 1].path}$`));
+    if (i === chapters.length - 1) await expect(next).toHaveCount(0);
+    else {
+      await expect(next).toHaveAttribute('href', new RegExp(`${chapters[i + 1].path}$`));
+      await expect(next).toContainText(chapters[i + 1].heading);
+    }
   }
 });

@@ -16,7 +16,7 @@ import type { StepMessage } from '../../src/lib/runtime/protocol';
 import { collectPageErrors, seriousAccessibilityViolations, waitForIslandOf } from './support/page-checks';
 
 const PAGE = '/explainers/04-speculative-sampling/';
-const WIDGET = 'figure[data-widget="speculative"]';
+const WIDGET = 'figure[data-widget="speculative-sampler"]';
 const VERDICT = { accepted: 'accepted', rejected: 'rejected', 'not-verified': 'not verified' };
 
 async function expectRound(widget: Locator, step: StepMessage): Promise<void> {
