@@ -3,37 +3,23 @@
  * worker, opens the new one and replays it to the same step, and replies once with every step.
  * The replayed steps are exactly what stepping the same spec one request at a time gives.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { isRuntimeError } from '../../src/lib/runtime/errors';
-import type { RequestMessage, ResponseMessage, SessionSpec, StepMessage } from '../../src/lib/runtime/protocol';
+import type { SessionSpec, StepMessage } from '../../src/lib/runtime/protocol';
 import { ENDS_SOON_PROMPT_TEXT, PROMPT_TEXT } from './support/bundled-models';
-import { startModelServer, type ModelServer } from './support/model-server';
-import { connectRuntime, type RuntimePair } from './support/runtime-pair';
+import { recordedRuntime, type RecordedRuntime } from './support/recorded-runtime';
 
-let server: ModelServer;
-let runtime: RuntimePair;
-let cacheDir: string;
-const requests: RequestMessage[] = [];
-const responses: ResponseMessage[] = [];
+let recorded: RecordedRuntime;
+let runtime: RecordedRuntime['runtime'];
+let requests: RecordedRuntime['requests'];
+let responses: RecordedRuntime['responses'];
 
 beforeAll(async () => {
-  server = await startModelServer();
-  cacheDir = mkdtempSync(join(tmpdir(), 'open-replay-'));
-  runtime = connectRuntime(
-    { bundledBaseUrl: `${server.origin}/models/`, hubHost: `${server.origin}/`, useBrowserCache: false, nodeCacheDir: cacheDir },
-    { request: (m) => requests.push(m), response: (m) => responses.push(m) },
-  );
-  for (const model of ['amateur', 'expert']) await runtime.client.load(model);
+  recorded = await recordedRuntime(['amateur', 'expert']);
+  ({ runtime, requests, responses } = recorded);
 });
 
-afterAll(async () => {
-  runtime.close();
-  await server.close();
-  rmSync(cacheDir, { recursive: true, force: true });
-});
+afterAll(() => recorded.close());
 
 const sampling = (temperature: number): SessionSpec => ({
   method: 'sampling',

@@ -3,36 +3,22 @@
  * the gamma draft steps, the verification pass and the acceptance all done in the worker; and a
  * run of rounds sends one trace per round. The step's profile counts the forward passes inside it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { RequestMessage, ResponseMessage, StepMessage } from '../../src/lib/runtime/protocol';
+import type { StepMessage } from '../../src/lib/runtime/protocol';
 import { PROMPT_TEXT } from './support/bundled-models';
-import { startModelServer, type ModelServer } from './support/model-server';
-import { connectRuntime, type RuntimePair } from './support/runtime-pair';
+import { recordedRuntime, type RecordedRuntime } from './support/recorded-runtime';
 
-let server: ModelServer;
-let runtime: RuntimePair;
-let cacheDir: string;
-const requests: RequestMessage[] = [];
-const responses: ResponseMessage[] = [];
+let recorded: RecordedRuntime;
+let runtime: RecordedRuntime['runtime'];
+let requests: RecordedRuntime['requests'];
+let responses: RecordedRuntime['responses'];
 
 beforeAll(async () => {
-  server = await startModelServer();
-  cacheDir = mkdtempSync(join(tmpdir(), 'speculative-round-'));
-  runtime = connectRuntime(
-    { bundledBaseUrl: `${server.origin}/models/`, hubHost: `${server.origin}/`, useBrowserCache: false, nodeCacheDir: cacheDir },
-    { request: (m) => requests.push(m), response: (m) => responses.push(m) },
-  );
-  for (const model of ['amateur', 'expert']) await runtime.client.load(model);
+  recorded = await recordedRuntime(['amateur', 'expert']);
+  ({ runtime, requests, responses } = recorded);
 });
 
-afterAll(async () => {
-  runtime.close();
-  await server.close();
-  rmSync(cacheDir, { recursive: true, force: true });
-});
+afterAll(() => recorded.close());
 
 const GAMMA = 4;
 const spec = { method: 'speculative', target: 'expert', draft: 'amateur', prompt: PROMPT_TEXT, gamma: GAMMA, sampling: { temperature: 1 }, seed: 5, stopAtEos: false } as const;

@@ -21,14 +21,12 @@ export interface WidgetParams {
 /** Every widget folder with a params.ts (PREFIX + SCHEMA). */
 export async function widgetParams(): Promise<WidgetParams[]> {
   const folders = readdirSync(WIDGETS_DIR).filter((name) => existsSync(join(WIDGETS_DIR, name, 'params.ts')));
-  const found = await Promise.all(
+  return Promise.all(
     folders.map(async (widget) => {
-      const module = (await import(join(WIDGETS_DIR, widget, 'params.ts'))) as { PREFIX?: string; SCHEMA: ParamSchema };
+      const module = (await import(join(WIDGETS_DIR, widget, 'params.ts'))) as { PREFIX: string; SCHEMA: ParamSchema };
       return { widget, prefix: module.PREFIX, schema: module.SCHEMA };
     }),
   );
-  // A params.ts without a PREFIX (the fixed-example explorer) keeps no URL state.
-  return found.flatMap(({ widget, prefix, schema }) => (prefix === undefined ? [] : [{ widget, prefix, schema }]));
 }
 
 /**

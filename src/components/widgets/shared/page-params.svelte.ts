@@ -1,4 +1,4 @@
-import { defaultValues, readPageParams, replacePageParams, type ParamSchema, type ParamValues } from '../../../lib/site/url-state';
+import { readPageParams, replacePageParams, type ParamSchema, type ParamValues } from '../../../lib/site/url-state';
 
 /**
  * A widget's parameters as reactive state: read from the page URL once (with a notice for each
@@ -6,7 +6,7 @@ import { defaultValues, readPageParams, replacePageParams, type ParamSchema, typ
  * Call it while the component initialises: the write-back is an effect of the component.
  */
 export function pageParams<S extends ParamSchema>(schema: S, prefix: string): { values: ParamValues<S>; notices: string[] } {
-  const parsed = typeof location === 'undefined' ? { values: defaultValues(schema), notices: [] } : readPageParams(schema, prefix);
+  const parsed = readPageParams(schema, prefix);
   const values: ParamValues<S> = $state({ ...parsed.values });
   $effect(() => replacePageParams(schema, { ...values }, prefix));
   return { values, notices: parsed.notices };

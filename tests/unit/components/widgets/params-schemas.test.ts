@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { SCHEMA as beam } from '../../../../src/components/widgets/beam-tree/params';
 import { SCHEMA as generation } from '../../../../src/components/widgets/cd-generation/params';
 import { SCHEMA as contrastive } from '../../../../src/components/widgets/contrastive-decoding/params';
-import { SCHEMA as explorer } from '../../../../src/components/widgets/distribution-explorer/params';
+import { SCHEMA as explorer } from '../../../../src/components/widgets/distribution-explorer/sliders';
 import { SCHEMA as dola } from '../../../../src/components/widgets/dola/params';
 import { SCHEMA as sampler } from '../../../../src/components/widgets/live-sampler/params';
 import { SCHEMA as playground } from '../../../../src/components/widgets/playground/params';

@@ -15,9 +15,8 @@ interface WidgetParams {
   SCHEMA: ParamSchema;
 }
 
-const modules = import.meta.glob<Partial<WidgetParams>>('../../../../src/components/widgets/*/params.ts', { eager: true });
-// Every widget with URL state; a params.ts without a PREFIX (the fixed-example explorer) keeps none.
-const WIDGETS = Object.entries(modules).flatMap(([file, m]) => (m.PREFIX && m.SCHEMA ? [{ file, prefix: m.PREFIX, schema: m.SCHEMA }] : []));
+const modules = import.meta.glob<WidgetParams>('../../../../src/components/widgets/*/params.ts', { eager: true });
+const WIDGETS = Object.entries(modules).map(([file, m]) => ({ file, prefix: m.PREFIX, schema: m.SCHEMA }));
 
 /** Values a reader or a broken link might put in a URL, beside the random ones. */
 const HOSTILE = [

@@ -1,4 +1,4 @@
-/** The explorer's sliders. It keeps no URL state: its example is fixed and small. */
+/** The explorer's sliders. Not a params.ts: its example is fixed and small, so it keeps no URL state. */
 import type { ParamSchema } from '../../../lib/site/url-state';
 import { exampleTokens } from './fixed-logits';
 
