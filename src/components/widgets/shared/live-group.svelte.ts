@@ -1,17 +1,36 @@
 /**
- * Several live sessions stepped together (the playground): one step steps every member that can,
- * back undoes the furthest members' last step, and loading goes member by member (models they
- * share are loaded once by the worker).
+ * Several live sessions stepped together: the playground's methods, DoLa's two divergences, the
+ * long generation's three methods. One step steps every member that can, back undoes the
+ * furthest members' last step, and loading goes member by member (models they share are loaded
+ * once by the worker). Everything else (loading, replay, cancel, GPU-loss recovery, dropping
+ * stale replies) each member does itself, as a LiveSession.
  */
 import type { SessionSpec, SessionStop } from '../../../lib/runtime/protocol';
 import type { LiveSession } from './live-session.svelte';
+import { Player } from './player.svelte';
 import type { LiveStatus, Steppable } from './steppable';
 
-const PLAY_INTERVAL_MS = 350;
+export interface LiveGroupOptions {
+  /**
+   * Steps each member takes per Play tick, one member after the other, in one request each
+   * (default 1: one step of every member at once).
+   */
+  stepsPerTick?: number;
+  /** Milliseconds between Play ticks (default 350). */
+  intervalMs?: number;
+  /**
+   * After a load or a parameter change, members that replayed to different steps (one changed
+   * models, and had nothing to replay) all go back to the prompt, so the methods stay in step
+   * (default true). Members that stopped early count as in step.
+   */
+  alignSteps?: boolean;
+  /** Play on to the members' limits as soon as they are loaded or reconfigured (the long generation). */
+  playAfterChange?: boolean;
+}
 
 export class LiveGroup implements Steppable {
-  playing = $state(false);
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly player: Player;
+  private readonly options: Required<LiveGroupOptions>;
   /** Set by cancel: the members not loaded yet are not started until a retry. */
   private cancelled = false;
   /**
@@ -23,7 +42,17 @@ export class LiveGroup implements Steppable {
   /** How many of those are in flight; plain, so that an effect that calls configure does not depend on it. */
   private settlingCount = 0;
 
-  constructor(readonly members: readonly LiveSession[]) {}
+  constructor(
+    readonly members: readonly LiveSession[],
+    options: LiveGroupOptions = {},
+  ) {
+    this.options = { stepsPerTick: 1, intervalMs: 350, alignSteps: true, playAfterChange: false, ...options };
+    this.player = new Player(() => this.tick(), () => this.canStep, this.options.intervalMs);
+  }
+
+  get playing(): boolean {
+    return this.player.playing;
+  }
 
   get status(): LiveStatus {
     const statuses = this.members.map((m) => m.status);
@@ -61,8 +90,11 @@ export class LiveGroup implements Steppable {
     return Math.max(0, ...this.members.map((m) => m.stepCount));
   }
 
+  /** Set once every member has stopped: their own reason when they share one. */
   get stop(): SessionStop | null {
     if (this.status !== 'ready' || this.members.some((m) => m.stop === null)) return null;
+    const stops = this.members.map((m) => m.stop!);
+    if (stops.every((s) => s.message === stops[0].message)) return stops[0];
     return { kind: 'stopped', reason: 'context-full', message: 'Every method has stopped; go back or reset to continue.' };
   }
 
@@ -83,6 +115,7 @@ export class LiveGroup implements Steppable {
       }
       await this.alignSteps();
     });
+    this.playIfAsked();
   }
 
   cancel(): void {
@@ -92,16 +125,33 @@ export class LiveGroup implements Steppable {
 
   /** New specs, one per member (in order); members that end up at different steps restart together. */
   async configure(specs: readonly SessionSpec[]): Promise<void> {
+    const changed = specs.some((spec, i) => JSON.stringify(spec) !== JSON.stringify(this.members[i].spec));
+    if (!changed) return;
+    this.pause();
     await this.settle(async () => {
       await Promise.all(this.members.map((member, i) => member.configure(specs[i])));
       await this.alignSteps();
     });
+    this.playIfAsked();
+  }
+
+  /** The most steps each member shows (steps beyond it go); a larger one plays on if asked. */
+  async setLimit(limit: number): Promise<void> {
+    if (this.members.every((m) => m.limit === limit)) return;
+    this.pause();
+    await this.settle(() => Promise.all(this.members.map((m) => m.setLimit(limit))).then(() => undefined));
+    this.playIfAsked();
   }
 
   /** Members whose replay could not match (new models, no precomputed example) start from the prompt: all start there. */
   private async alignSteps(): Promise<void> {
-    const counts = new Set(this.members.map((m) => m.stepCount));
-    if (this.status === 'ready' && counts.size > 1) await this.reset();
+    if (!this.options.alignSteps || this.status !== 'ready') return;
+    const furthest = this.stepCount;
+    if (this.members.some((m) => m.stepCount !== furthest && m.stop === null)) await this.reset();
+  }
+
+  private playIfAsked(): void {
+    if (this.options.playAfterChange) this.player.play();
   }
 
   async release(): Promise<void> {
@@ -121,6 +171,7 @@ export class LiveGroup implements Steppable {
       }
       await this.alignSteps();
     });
+    this.playIfAsked();
   }
 
   private async settle(work: () => Promise<void>): Promise<void> {
@@ -150,24 +201,26 @@ export class LiveGroup implements Steppable {
   }
 
   togglePlay(): void {
-    if (this.playing) {
-      this.pause();
-      return;
-    }
-    if (!this.canStep) return;
-    this.playing = true;
-    const tick = async (): Promise<void> => {
-      if (!this.playing) return;
-      await this.step();
-      if (this.playing && this.canStep) this.timer = setTimeout(() => void tick(), PLAY_INTERVAL_MS);
-      else this.playing = false;
-    };
-    void tick();
+    this.player.toggle();
   }
 
-  private pause(): void {
-    this.playing = false;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+  play(): void {
+    this.player.play();
+  }
+
+  pause(): void {
+    this.player.pause();
+  }
+
+  /**
+   * One Play tick. Several steps per tick go member by member, so the texts grow together and a
+   * pause takes effect between members.
+   */
+  private async tick(): Promise<void> {
+    if (this.options.stepsPerTick === 1) return this.step();
+    for (const member of this.members) {
+      if (!this.playing) return;
+      if (member.canStep) await member.advance(this.options.stepsPerTick);
+    }
   }
 }

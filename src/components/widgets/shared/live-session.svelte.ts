@@ -22,6 +22,7 @@ import {
   type StepMessage,
 } from '../../../lib/runtime/protocol';
 import { errorInfo, ModelSet } from './model-set.svelte';
+import { Player } from './player.svelte';
 import type { PrecomputedExample } from './precomputed';
 import type { LiveStatus, Steppable } from './steppable';
 
@@ -33,6 +34,10 @@ const PLAY_INTERVAL_MS = 350;
 export interface LiveSessionOptions {
   /** Milliseconds between steps while playing (default 350). */
   playIntervalMs?: number;
+  /** The most steps the session takes (default: no limit but the session's own stops). */
+  limit?: number;
+  /** The page's current worker (default: the shared browser runtime; tests pass their own). */
+  runtime?: () => RuntimeClient;
 }
 
 function sameSpec(a: SessionSpec, b: SessionSpec): boolean {
@@ -47,21 +52,21 @@ export class LiveSession implements Steppable {
   opened: OpenResult | null = $state(null);
   /** True while the steps shown are the precomputed example, not a live session. */
   precomputedShown = $state(false);
-  playing = $state(false);
   spec: SessionSpec = $state.raw(null as unknown as SessionSpec);
+  /** The most steps shown: Step and Play stop there (a long generation's chosen length). */
+  limit = $state(Number.POSITIVE_INFINITY);
   private vocabulary: string[] | null = $state.raw(null);
 
   private client: RuntimeClient | null = null;
   private handle: SessionHandle | null = null;
   private readonly models: ModelSet;
-  private playTimer: ReturnType<typeof setTimeout> | null = null;
   private generation = 0;
   /**
    * Model calls in flight. A count, not a flag: quick parameter changes start a new replay while
    * the last one runs, and the widget must stay busy (no Step) until every one has finished.
    */
   private tasks = $state(0);
-  private readonly playIntervalMs: number;
+  private readonly player: Player;
 
   constructor(
     spec: SessionSpec,
@@ -70,8 +75,9 @@ export class LiveSession implements Steppable {
     options: LiveSessionOptions = {},
   ) {
     this.spec = spec;
-    this.models = new ModelSet(devicePreference);
-    this.playIntervalMs = options.playIntervalMs ?? PLAY_INTERVAL_MS;
+    this.models = new ModelSet(devicePreference, options.runtime);
+    this.player = new Player(() => this.step(), () => this.canStep, options.playIntervalMs ?? PLAY_INTERVAL_MS);
+    this.limit = options.limit ?? Number.POSITIVE_INFINITY;
     this.showPrecomputedIfMatching();
   }
 
@@ -107,7 +113,7 @@ export class LiveSession implements Steppable {
   }
 
   get canStep(): boolean {
-    return this.status === 'ready' && !this.busy && this.stop === null;
+    return this.status === 'ready' && !this.busy && this.stop === null && this.steps.length < this.limit;
   }
 
   /** Loads the models (once) and opens the session; called when the widget scrolls into view. */
@@ -192,6 +198,39 @@ export class LiveSession implements Steppable {
     });
   }
 
+  /**
+   * Up to `count` more steps in one request (fewer at the limit or a stop), each shown as it
+   * arrives: Play of a long generation, where a step per request would cost a round trip each.
+   */
+  async advance(count: number): Promise<void> {
+    if (!this.canStep || !this.handle) return;
+    const generation = this.generation;
+    // runTo counts tokens; a step emits at least one, so this takes at most `count` steps.
+    const generated = this.steps.reduce((sum, step) => sum + step.tokens.length, 0);
+    const target = generated + Math.min(count, this.limit - this.steps.length);
+    await this.run(async (handle) => {
+      const result = await handle.runTo(target, {
+        onStep: (step) => {
+          if (generation !== this.generation) return;
+          this.steps = [...this.steps, step];
+          this.stop = step.stopsHere ?? null;
+        },
+      });
+      if (generation === this.generation && result.stop) this.stop = result.stop;
+    });
+  }
+
+  /** A new limit; steps beyond it go, in one request (the session is reopened and replayed to it). */
+  async setLimit(limit: number): Promise<void> {
+    if (limit === this.limit) return;
+    this.limit = limit;
+    if (this.status !== 'ready') {
+      this.showPrecomputedIfMatching();
+      return;
+    }
+    if (this.steps.length > limit) await this.reopen(limit);
+  }
+
   async back(): Promise<void> {
     if (this.status !== 'ready' || this.busy || !this.handle) return;
     this.pause();
@@ -216,27 +255,20 @@ export class LiveSession implements Steppable {
     });
   }
 
+  get playing(): boolean {
+    return this.player.playing;
+  }
+
   play(): void {
-    if (this.playing || !this.canStep) return;
-    this.playing = true;
-    const tick = async (): Promise<void> => {
-      if (!this.playing) return;
-      await this.step();
-      if (this.playing && this.canStep) this.playTimer = setTimeout(() => void tick(), this.playIntervalMs);
-      else this.playing = false;
-    };
-    void tick();
+    this.player.play();
   }
 
   pause(): void {
-    this.playing = false;
-    if (this.playTimer !== null) clearTimeout(this.playTimer);
-    this.playTimer = null;
+    this.player.pause();
   }
 
   togglePlay(): void {
-    if (this.playing) this.pause();
-    else this.play();
+    this.player.toggle();
   }
 
   /** Closes the session and releases this widget's references to its models. */
@@ -251,7 +283,7 @@ export class LiveSession implements Steppable {
 
   private showPrecomputedIfMatching(): void {
     if (this.precomputed && sameSpec(this.precomputed.spec, this.spec)) {
-      this.steps = this.precomputed.steps;
+      this.steps = this.precomputed.steps.slice(0, this.limit);
       this.precomputedShown = true;
     } else {
       this.steps = [];

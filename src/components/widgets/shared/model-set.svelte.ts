@@ -2,7 +2,7 @@
  * The models one widget holds in the page's shared worker: it loads those its sessions need
  * (each once, with one progress over all of them), releases those no longer needed, stops a load
  * on cancel, and forgets everything when the worker it used has closed (a lost GPU device, a
- * crash), since the models went with that worker. LiveSession and GenerationRace both hold one.
+ * crash), since the models went with that worker. Each LiveSession holds one.
  */
 import { browserRuntime } from '../../../lib/runtime/browser-runtime';
 import type { RuntimeClient } from '../../../lib/runtime/client';
@@ -17,7 +17,11 @@ export class ModelSet {
   private client: RuntimeClient | null = null;
   private controller: AbortController | null = null;
 
-  constructor(private readonly devicePreference: DevicePreference = 'auto') {}
+  /** `runtime` gives the page's current worker (tests pass a runtime over a MessageChannel). */
+  constructor(
+    private readonly devicePreference: DevicePreference = 'auto',
+    private readonly runtime: () => RuntimeClient = browserRuntime,
+  ) {}
 
   /**
    * The page's current worker. `replaced` is true when the one this set used has closed: its
@@ -26,7 +30,7 @@ export class ModelSet {
   worker(): { client: RuntimeClient; replaced: boolean } {
     const replaced = this.client?.closed ?? false;
     if (replaced) this.loaded = [];
-    this.client = browserRuntime();
+    this.client = this.runtime();
     return { client: this.client, replaced };
   }
 
