@@ -4,6 +4,7 @@ import mdx from '@astrojs/mdx';
 import svelte from '@astrojs/svelte';
 import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
+import componentSurface from './integrations/component-surface.mjs';
 import onnxruntimeWasm from './integrations/onnxruntime-wasm.mjs';
 import rehypeFocusableFormulas from './integrations/rehype-focusable-formulas.mjs';
 import { transformersSessionChains, transformersSessionChainsEsbuild } from './integrations/transformers-session-chains.mjs';
@@ -25,9 +26,10 @@ export default defineConfig({
   output: 'static',
   // A second build (the base-path test) writes elsewhere so it never clobbers dist/.
   outDir: process.env.ASTRO_OUT_DIR ?? './dist',
+  // componentSurface lets chapters import any component as ~/components/<Name>.
   // onnxruntimeWasm serves onnxruntime-web's .mjs/.wasm at <base>ort/ (no CDN). The last two
   // move Astro's inline scripts into files and write the security policy (README, "Security and limits").
-  integrations: [svelte(), mdx(), onnxruntimeWasm(), externalizeInlineCode(), securityHeaders()],
+  integrations: [svelte(), mdx(), componentSurface(), onnxruntimeWasm(), externalizeInlineCode(), securityHeaders()],
   markdown: {
     remarkPlugins: [remarkMath],
     rehypePlugins: [rehypeKatex, rehypeFocusableFormulas],
