@@ -79,7 +79,7 @@ export class LiveGroup implements Steppable {
   }
 
   get busy(): boolean {
-    return this.settling || this.members.some((m) => m.busy);
+    return this.settling || this.player.ticking || this.members.some((m) => m.busy);
   }
 
   get canStep(): boolean {
@@ -191,12 +191,14 @@ export class LiveGroup implements Steppable {
 
   async back(): Promise<void> {
     this.pause();
+    await this.player.idle();
     const furthest = this.stepCount;
     await Promise.all(this.members.filter((m) => m.stepCount === furthest && furthest > 0).map((m) => m.back()));
   }
 
   async reset(): Promise<void> {
     this.pause();
+    await this.player.idle();
     await Promise.all(this.members.map((m) => m.reset()));
   }
 

@@ -4,7 +4,10 @@
  */
 export class Player {
   playing = $state(false);
+  /** True while a tick runs: a widget counts as busy then, so Back and Step wait for it. */
+  ticking = $state(false);
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private current: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly tick: () => Promise<void>,
@@ -17,7 +20,13 @@ export class Player {
     this.playing = true;
     const next = async (): Promise<void> => {
       if (!this.playing) return;
-      await this.tick();
+      this.ticking = true;
+      this.current = this.tick();
+      try {
+        await this.current;
+      } finally {
+        this.ticking = false;
+      }
       if (this.playing && this.canGoOn()) this.timer = setTimeout(() => void next(), this.intervalMs);
       else this.playing = false;
     };
@@ -28,6 +37,11 @@ export class Player {
     this.playing = false;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+  }
+
+  /** Resolves when the tick running now (if any) has ended; with pause, nothing runs after it. */
+  async idle(): Promise<void> {
+    await this.current.catch(() => undefined);
   }
 
   toggle(): void {
