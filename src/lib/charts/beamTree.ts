@@ -36,7 +36,8 @@ const defaults = { width: 640, maxStep: 0, showPruned: true, ariaLabel: 'Beam se
 
 /** Room for a label such as "␣little -8.42" beside its dot. */
 const COLUMN_WIDTH = 104;
-const ROW_HEIGHT = 22;
+/** Rows tight enough that a default search (3 beams, 8 tokens, pruned candidates shown) fits one screen. */
+const ROW_HEIGHT = 18;
 const MARGIN_LEFT = 20;
 const MARGIN_RIGHT = 110;
 
