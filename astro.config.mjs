@@ -6,6 +6,7 @@ import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
 import onnxruntimeWasm from './integrations/onnxruntime-wasm.mjs';
 import rehypeFocusableFormulas from './integrations/rehype-focusable-formulas.mjs';
+import rehypeHeadingAnchors from './integrations/rehype-heading-anchors.mjs';
 import { transformersSessionChains, transformersSessionChainsEsbuild } from './integrations/transformers-session-chains.mjs';
 import externalizeInlineCode from './integrations/externalize-inline-code.mjs';
 import securityHeaders from './integrations/security-headers.mjs';
@@ -30,7 +31,7 @@ export default defineConfig({
   integrations: [svelte(), mdx(), onnxruntimeWasm(), externalizeInlineCode(), securityHeaders()],
   markdown: {
     remarkPlugins: [remarkMath],
-    rehypePlugins: [rehypeKatex, rehypeFocusableFormulas],
+    rehypePlugins: [rehypeKatex, rehypeFocusableFormulas, rehypeHeadingAnchors],
   },
   // Cross-origin isolation in development and preview too, so WASM runs threaded there as on a
   // host that sends dist/_headers.

@@ -103,3 +103,54 @@ test('each chapter ends with links to the previous and the next chapter, in orde
     }
   }
 });
+
+test('each chapter lists its sections in "On this page", and every section heading links to itself', async ({ page }) => {
+  let checked = 0;
+  for (const { path } of chapters) {
+    await page.goto(path);
+    // Section headings: the chapter's own h2/h3, at the top level of its article (the anchor's
+    // wrapper included). Headings inside figures, asides and model cards are not sections.
+    const sections = await page.evaluate(() =>
+      [...document.querySelectorAll('article > :is(h2, h3), article > .heading-anchored > :is(h2, h3)')]
+        .map((h) => {
+          const link = h.parentElement?.querySelector(':scope > a.heading-anchor');
+          return { id: h.id, href: link?.getAttribute('href') ?? null, name: link?.getAttribute('aria-label') ?? '' };
+        }),
+    );
+    const toc = page.getByRole('navigation', { name: 'On this page' });
+    if (sections.length === 0) {
+      await expect(toc).toHaveCount(0);
+      continue;
+    }
+    for (const section of sections) {
+      expect(section.id, `${path}: every section heading has an id`).not.toBe('');
+      expect(section.href, `${path}: #${section.id} links to itself`).toBe(`#${section.id}`);
+      expect(section.name).toMatch(/^Link to section: \S/);
+      await expect(page.getByRole('link', { name: section.name, exact: true })).toHaveCount(1);
+    }
+    // The contents list every section, in order, under the heading's own words.
+    const entries = await toc.locator('a').evaluateAll((links) => links.map((a) => ({ href: a.getAttribute('href'), text: a.textContent?.trim() })));
+    expect(entries, path).toEqual(sections.map((s) => ({ href: `#${s.id}`, text: s.name.replace('Link to section: ', '') })));
+    for (const { href } of entries) await expect(page.locator(href ?? '')).toHaveCount(1);
+    checked += sections.length;
+  }
+  expect(checked, 'sections found at all').toBeGreaterThan(20);
+});
+
+test('on a wide screen the contents are shown open; on a phone they are a closed toggle', async ({ page }) => {
+  const path = chapters[0].path;
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(path);
+  const toc = page.getByRole('navigation', { name: 'On this page' });
+  await expect(toc.getByRole('link').first()).toBeVisible();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(toc.getByRole('link').first()).toBeHidden();
+  await toc.getByText('On this page').click();
+  await expect(toc.getByRole('link').first()).toBeVisible();
+  // Following an entry scrolls its section into view.
+  const first = toc.getByRole('link').first();
+  const target = (await first.getAttribute('href')) ?? '';
+  await first.click();
+  await expect(page).toHaveURL(new RegExp(`${target}$`));
+  await expect(page.locator(target)).toBeInViewport();
+});
