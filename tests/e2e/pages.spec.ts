@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { collectPageErrors, seriousAccessibilityViolations } from './support/page-checks';
 
@@ -153,4 +154,28 @@ test('on a wide screen the contents are shown open; on a phone they are a closed
   await first.click();
   await expect(page).toHaveURL(new RegExp(`${target}$`));
   await expect(page.locator(target)).toBeInViewport();
+});
+
+/** Width and height from a PNG's IHDR chunk, or null when the bytes are not a PNG. */
+function pngSize(bytes: Buffer): { width: number; height: number } | null {
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  if (!bytes.subarray(0, 8).equals(signature) || bytes.toString('latin1', 12, 16) !== 'IHDR') return null;
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+test('every page has a share card whose image is a 1200x630 PNG in the build', async ({ page }) => {
+  const dist = resolve(process.env.ASTRO_OUT_DIR ?? 'dist');
+  for (const { path, heading } of pages.filter((p) => !p.path.startsWith('/dev/'))) {
+    await page.goto(path);
+    const meta = async (selector: string): Promise<string | null> => page.locator(`head meta[${selector}]`).getAttribute('content');
+    expect(await meta('property="og:title"')).toBe(heading);
+    expect(await meta('property="og:description"')).toBe(await meta('name="description"'));
+    expect(await meta('property="og:type"')).toBe(path === '/' ? 'website' : 'article');
+    expect(await meta('name="twitter:card"')).toBe('summary_large_image');
+    const image = new URL((await meta('property="og:image"')) ?? '');
+    expect(image.protocol, 'og:image is an absolute URL').toMatch(/^https?:$/);
+    const file = join(dist, decodeURIComponent(image.pathname));
+    expect(existsSync(file), `${path}: ${file} exists`).toBe(true);
+    expect(pngSize(readFileSync(file))).toEqual({ width: 1200, height: 630 });
+  }
 });
