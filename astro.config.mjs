@@ -9,6 +9,7 @@ import rehypeFocusableFormulas from './integrations/rehype-focusable-formulas.mj
 import rehypeHeadingAnchors from './integrations/rehype-heading-anchors.mjs';
 import { transformersSessionChains, transformersSessionChainsEsbuild } from './integrations/transformers-session-chains.mjs';
 import externalizeInlineCode from './integrations/externalize-inline-code.mjs';
+import bundlePageStyles from './integrations/bundle-page-styles.mjs';
 import securityHeaders from './integrations/security-headers.mjs';
 import { ISOLATION_HEADERS } from './integrations/security-policy.mjs';
 
@@ -26,9 +27,10 @@ export default defineConfig({
   output: 'static',
   // A second build (the base-path test) writes elsewhere so it never clobbers dist/.
   outDir: process.env.ASTRO_OUT_DIR ?? './dist',
-  // onnxruntimeWasm serves onnxruntime-web's .mjs/.wasm at <base>ort/ (no CDN). The last two
-  // move Astro's inline scripts into files and write the security policy (README, "Security and limits").
-  integrations: [svelte(), mdx(), onnxruntimeWasm(), externalizeInlineCode(), securityHeaders()],
+  // onnxruntimeWasm serves onnxruntime-web's .mjs/.wasm at <base>ort/ (no CDN). The last three
+  // move Astro's inline scripts into files, join each page's style sheets into one file (fewer
+  // render-blocking requests), and write the security policy (README, "Security and limits").
+  integrations: [svelte(), mdx(), onnxruntimeWasm(), externalizeInlineCode(), bundlePageStyles(), securityHeaders()],
   markdown: {
     remarkPlugins: [remarkMath],
     rehypePlugins: [rehypeKatex, rehypeFocusableFormulas, rehypeHeadingAnchors],
