@@ -2,13 +2,13 @@
  * The share images: /og/home.png and /og/<chapter>.png, 1200x630, written at build time
  * (Base.astro points og:image and twitter:image at them).
  */
-import type { APIRoute, GetStaticPaths } from 'astro';
+import type { APIRoute } from 'astro';
 import { getCollection } from 'astro:content';
 import css from '../../styles/global.css?raw';
 import { type OgContent, ogImagePng, ogPalette } from '../../lib/site/og-image';
 import { HOME_DESCRIPTION, SITE_NAME } from '../../lib/site/site-meta';
 
-export const getStaticPaths = (async () => {
+export async function getStaticPaths(): Promise<{ params: { slug: string }; props: OgContent }[]> {
   const chapters = await getCollection('explainers', ({ data }) => !data.draft);
   const home: OgContent = { siteName: 'An interactive explainer of decoding', title: SITE_NAME, description: HOME_DESCRIPTION };
   return [
@@ -18,7 +18,7 @@ export const getStaticPaths = (async () => {
       props: { siteName: SITE_NAME, kicker: `Chapter ${chapter.data.order}`, title: chapter.data.title, description: chapter.data.description } satisfies OgContent,
     })),
   ];
-}) satisfies GetStaticPaths;
+}
 
 export const GET: APIRoute<OgContent> = async ({ props }) =>
   new Response(new Uint8Array(await ogImagePng(props, ogPalette(css))), { headers: { 'Content-Type': 'image/png' } });
