@@ -17,6 +17,8 @@ export interface RunSummary {
   /** Scored audits below full marks (performance: metrics under 0.9, Lighthouse's "good"). */
   failed: string[];
   metrics: Record<(typeof METRICS)[number], number>;
+  /** Performance of every run of this page and preset (--runs); the rest is the median run's. */
+  performanceScores: number[];
 }
 
 export interface PageResult {
@@ -29,11 +31,12 @@ export interface LighthouseReport {
   chromium: string;
   date: string;
   seconds: number;
+  runsPerPage: number;
   loadAverage: { start: number[]; end: number[] };
   pages: PageResult[];
 }
 
-export function summarize(lhr: Result): Omit<RunSummary, 'preset'> {
+export function summarize(lhr: Result): Omit<RunSummary, 'preset' | 'performanceScores'> {
   const scores = Object.fromEntries(CATEGORIES.map((id) => [id, Math.round((lhr.categories[id]?.score ?? 0) * 100)])) as Record<Category, number>;
   const failed = CATEGORIES.flatMap((id) =>
     (lhr.categories[id]?.auditRefs ?? [])
@@ -53,13 +56,15 @@ export function lighthouseMarkdown(report: LighthouseReport): string {
     page.runs.map((run) => {
       const m = run.metrics;
       const metrics = `FCP ${m['first-contentful-paint']} ms, LCP ${m['largest-contentful-paint']} ms, TBT ${m['total-blocking-time']} ms, CLS ${m['cumulative-layout-shift']}`;
-      return `| \`${page.path}\` | ${run.preset} | ${CATEGORIES.map((c) => run.scores[c]).join(' | ')} | ${run.failed.map((id) => `\`${id}\``).join(', ') || '—'} | ${metrics} |`;
+      const performance = run.performanceScores.length > 1 ? `${run.scores.performance} (${run.performanceScores.join(', ')})` : String(run.scores.performance);
+      return `| \`${page.path}\` | ${run.preset} | ${performance} | ${CATEGORIES.slice(1).map((c) => run.scores[c]).join(' | ')} | ${run.failed.map((id) => `\`${id}\``).join(', ') || '—'} | ${metrics} |`;
     }),
   );
   return [
     '# Lighthouse',
     '',
     `Written by \`npm run lighthouse\` (after \`npm run build\`): Lighthouse ${report.lighthouseVersion} in ${report.chromium}, ${report.date}, ${report.seconds} s.`,
+    report.runsPerPage > 1 ? `Each row is the median of ${report.runsPerPage} runs by performance score (every run's score in brackets).` : 'One run per row.',
     `Load average (1, 5, 15 min) at the start ${report.loadAverage.start.join(', ')}, at the end ${report.loadAverage.end.join(', ')}: performance scales with`,
     'the CPU time Lighthouse observes, so a busy machine scores lower. Targets: performance ≥ 95, the other three 100.',
     '',
