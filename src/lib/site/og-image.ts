@@ -67,7 +67,8 @@ const RULE = 8;
 const INDENT = 40;
 
 export async function ogImagePng(content: OgContent, palette: OgPalette): Promise<Buffer> {
-  // Widths are explicit: satori's layout lets a long line of text widen its box past the image.
+  // Sizes are explicit: in satori's layout a long line of text widened its box past the image,
+  // and a growing middle box ran on under the strip of role colours.
   const textWidth = OG_WIDTH - 2 * PAD_X - RULE - INDENT;
   const tree = box(
     { width: OG_WIDTH, height: OG_HEIGHT, flexDirection: 'column', background: palette.bg, fontFamily: 'Inter', padding: `64px ${PAD_X}px 0` },
