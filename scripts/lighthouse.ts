@@ -70,6 +70,18 @@ async function audit(url: string, preset: 'mobile' | 'desktop'): Promise<Run> {
   }
 }
 
+/** Lighthouse sometimes loses the trace on a busy machine (NO_NAVSTART); such a run is tried again, twice at most. */
+async function auditWithRetry(url: string, preset: 'mobile' | 'desktop'): Promise<Run> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await audit(url, preset);
+    } catch (error) {
+      if (attempt === 3) throw error;
+      console.warn(`${url} ${preset}: ${String(error)}; trying again`);
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const presets = process.argv.includes('--mobile') ? (['mobile'] as const) : (['mobile', 'desktop'] as const);
   const port = Number(argValues('--port')[0] ?? 4396);
@@ -85,7 +97,7 @@ async function main(): Promise<void> {
       const runs = [];
       for (const preset of presets) {
         const tries: Run[] = [];
-        for (let i = 0; i < repeats; i++) tries.push(await audit(`${server.url}${path}`, preset));
+        for (let i = 0; i < repeats; i++) tries.push(await auditWithRetry(`${server.url}${path}`, preset));
         const sorted = [...tries].sort((a, b) => a.scores.performance - b.scores.performance);
         const run = { ...sorted[Math.floor((sorted.length - 1) / 2)], performanceScores: tries.map((t) => t.scores.performance) };
         console.log(`${path} ${preset}: ${Object.values(run.scores).join(' / ')} ${run.failed.join(' ')}${repeats > 1 ? ` (performance ${run.performanceScores.join(', ')})` : ''}`);
