@@ -7,8 +7,10 @@ import rehypeKatex from 'rehype-katex';
 import componentSurface from './integrations/component-surface.mjs';
 import onnxruntimeWasm from './integrations/onnxruntime-wasm.mjs';
 import rehypeFocusableFormulas from './integrations/rehype-focusable-formulas.mjs';
+import rehypeHeadingAnchors from './integrations/rehype-heading-anchors.mjs';
 import { transformersSessionChains, transformersSessionChainsEsbuild } from './integrations/transformers-session-chains.mjs';
 import externalizeInlineCode from './integrations/externalize-inline-code.mjs';
+import bundlePageStyles from './integrations/bundle-page-styles.mjs';
 import securityHeaders from './integrations/security-headers.mjs';
 import { ISOLATION_HEADERS } from './integrations/security-policy.mjs';
 
@@ -27,12 +29,13 @@ export default defineConfig({
   // A second build (the base-path test) writes elsewhere so it never clobbers dist/.
   outDir: process.env.ASTRO_OUT_DIR ?? './dist',
   // componentSurface lets chapters import any component as ~/components/<Name>.
-  // onnxruntimeWasm serves onnxruntime-web's .mjs/.wasm at <base>ort/ (no CDN). The last two
-  // move Astro's inline scripts into files and write the security policy (README, "Security and limits").
-  integrations: [svelte(), mdx(), componentSurface(), onnxruntimeWasm(), externalizeInlineCode(), securityHeaders()],
+  // onnxruntimeWasm serves onnxruntime-web's .mjs/.wasm at <base>ort/ (no CDN). The last three
+  // move Astro's inline scripts into files, join each page's style sheets into one file (fewer
+  // render-blocking requests), and write the security policy (README, "Security and limits").
+  integrations: [svelte(), mdx(), componentSurface(), onnxruntimeWasm(), externalizeInlineCode(), bundlePageStyles(), securityHeaders()],
   markdown: {
     remarkPlugins: [remarkMath],
-    rehypePlugins: [rehypeKatex, rehypeFocusableFormulas],
+    rehypePlugins: [rehypeKatex, rehypeFocusableFormulas, rehypeHeadingAnchors],
   },
   // Cross-origin isolation in development and preview too, so WASM runs threaded there as on a
   // host that sends dist/_headers.

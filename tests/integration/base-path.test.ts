@@ -76,4 +76,15 @@ describe(`a build under the base path ${base}`, () => {
     expect(moved).toBeGreaterThan(0);
     expect(readFileSync(join(outDir, '_headers'), 'utf8')).toContain('Content-Security-Policy: ');
   });
+
+  it('gives every page a share image and canonical link at the site URL under the base path', () => {
+    for (const page of htmlFiles(outDir)) {
+      const html = readFileSync(page, 'utf8');
+      const where = relative(outDir, page);
+      const image = /<meta property="og:image" content="([^"]+)"/.exec(html)?.[1] ?? '';
+      expect(image.startsWith(`https://example.org${base}og/`), `${where}: ${image}`).toBe(true);
+      expect(existsSync(resolveOnDisk(new URL(image).pathname)), where).toBe(true);
+      expect(/<link rel="canonical" href="([^"]+)"/.exec(html)?.[1], where).toMatch(new RegExp(`^https://example\\.org${base}`));
+    }
+  });
 });
