@@ -66,8 +66,12 @@ export class LiveGroup implements Steppable {
     return this.members.find((m) => m.status === 'loading')?.progress ?? null;
   }
 
+  /**
+   * Named once every member is ready and live, as for one widget: a member loaded first must not
+   * announce the device while the others still load or replay the example on show.
+   */
   get device() {
-    return this.members.find((m) => m.device)?.device ?? null;
+    return this.status === 'ready' && !this.precomputedShown ? (this.members.find((m) => m.device)?.device ?? null) : null;
   }
 
   get error() {
