@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium';
 
 /**
  * Browser tests drive the system Chromium (Debian's /usr/bin/chromium by default; set
@@ -6,16 +7,6 @@ import { defineConfig } from '@playwright/test';
  * Nothing here downloads a browser.
  */
 const port = Number(process.env.E2E_PORT ?? 4329);
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -28,7 +19,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     browserName: 'chromium',
-    launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
+    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
   projects: [
     { name: 'chromium', testIgnore: /webgpu\.spec\.ts$/ },
@@ -36,7 +27,7 @@ export default defineConfig({
       // --enable-unsafe-webgpu gives WebGPU a software adapter (SwiftShader): correct, slow.
       name: 'chromium-webgpu',
       testMatch: /webgpu\.spec\.ts$/,
-      use: { launchOptions: { executablePath: chromiumPath, args: [...chromiumArgs, '--enable-unsafe-webgpu'] } },
+      use: { launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] } },
     },
   ],
   webServer: {

@@ -15,6 +15,7 @@
  * (seconds after which the slow WebGPU KV-cache runs are skipped, default 500).
  */
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -56,16 +57,6 @@ const PLAN = QUICK
 const WEBGPU_STEPS = { warmup: 0, reps: 1, steps: 3 };
 const LOAD_MODELS = ['amateur', 'expert', 'expert-early'];
 const KV_CONTEXTS = [32, 128, 256];
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Every method of the site on the bundled models (stopAtEos off: runs never end early). */
 const METHODS: Array<{ method: string; label: string; models: string[]; spec: { method: string; [key: string]: unknown } }> = [
@@ -352,7 +343,7 @@ async function main(): Promise<void> {
   // and, for the one-thread comparison, as a host that sends no headers.
   const server = await serveStatic(SITE, PORT, ISOLATION_HEADERS);
   const plainServer = await serveStatic(SITE, PORT + 1);
-  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const executablePath = CHROMIUM_PATH;
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   const results: BenchResults = {
     schema: 1,

@@ -11,10 +11,10 @@
  * with the same list. The bundle sits beside its parts in <base>_astro/, so their relative url()s
  * (KaTeX's fonts) still resolve. Links with a media attribute, and any outside <head>, are left alone.
  */
-import { createHash } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assetsLocation, contentHash, rewritePages } from './built-pages.mjs';
 
 const STYLESHEET_LINK = /<link\s+rel="stylesheet"\s+href="([^"]+)"\s*\/?>/g;
 
@@ -42,15 +42,12 @@ export async function bundleHeadStyles(html, bundle) {
 
 /** @returns {import('astro').AstroIntegration} */
 export default function bundlePageStyles() {
-  let assetsUrl = '/_astro/';
-  let assetsDir = '_astro';
+  let assets = { dir: '_astro', url: '/_astro/' };
   return {
     name: 'bundle-page-styles',
     hooks: {
       'astro:config:done': ({ config }) => {
-        const base = config.base.endsWith('/') ? config.base : `${config.base}/`;
-        assetsDir = config.build.assets;
-        assetsUrl = `${base}${assetsDir}/`;
+        assets = assetsLocation(config);
       },
       'astro:build:done': async ({ dir, logger }) => {
         const root = fileURLToPath(dir);
@@ -63,26 +60,22 @@ export default function bundlePageStyles() {
           if (known) return known;
           const parts = await Promise.all(
             hrefs.map((href) => {
-              if (!href.startsWith(assetsUrl)) throw new Error(`bundle-page-styles: ${href} is not under ${assetsUrl}`);
-              return readFile(join(root, assetsDir, href.slice(assetsUrl.length)), 'utf8');
+              if (!href.startsWith(assets.url)) throw new Error(`bundle-page-styles: ${href} is not under ${assets.url}`);
+              return readFile(join(root, assets.dir, href.slice(assets.url.length)), 'utf8');
             }),
           );
           const css = parts.join('\n');
-          const name = `styles.${createHash('sha256').update(css).digest('hex').slice(0, 12)}.css`;
-          await writeFile(join(root, assetsDir, name), css);
-          const url = `${assetsUrl}${name}`;
+          const name = `styles.${contentHash(css)}.css`;
+          await writeFile(join(root, assets.dir, name), css);
+          const url = `${assets.url}${name}`;
           bundles.set(key, url);
           return url;
         };
-        const pages = (await readdir(root, { recursive: true })).filter((file) => file.endsWith('.html'));
-        let joined = 0;
-        for (const page of pages) {
-          const path = join(root, page);
-          const result = await bundleHeadStyles(await readFile(path, 'utf8'), bundle);
-          joined += result.joined;
-          if (result.joined > 0) await writeFile(path, result.html);
-        }
-        logger.info(`joined ${joined} style sheet links of ${pages.length} pages into ${bundles.size} files`);
+        const { pages, count } = await rewritePages(root, async (html) => {
+          const result = await bundleHeadStyles(html, bundle);
+          return { html: result.html, count: result.joined };
+        });
+        logger.info(`joined ${count} style sheet links of ${pages} pages into ${bundles.size} files`);
       },
     },
   };

@@ -16,10 +16,10 @@
  * named after a hash of their content, so pages share them and browsers may cache them for good.
  * Non-executable script types (JSON data blocks) are left alone: a policy does not apply to them.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assetsLocation, contentHash, rewritePages } from './built-pages.mjs';
 
 /** Script types a browser executes (an absent or empty type is classic JavaScript). */
 const EXECUTABLE_TYPE = /^(|module|text\/javascript|application\/javascript)$/i;
@@ -27,11 +27,6 @@ const EXECUTABLE_TYPE = /^(|module|text\/javascript|application\/javascript)$/i;
 /** @param {string} attributes */
 function typeOf(attributes) {
   return /\btype\s*=\s*["']?([^"'\s>]*)/i.exec(attributes)?.[1] ?? '';
-}
-
-/** @param {string} content */
-function contentHash(content) {
-  return createHash('sha256').update(content).digest('hex').slice(0, 12);
 }
 
 /**
@@ -57,15 +52,12 @@ export function moveInlineCode(html, store) {
 
 /** @returns {import('astro').AstroIntegration} */
 export default function externalizeInlineCode() {
-  let assetsUrl = '/_astro/';
-  let assetsDir = '_astro';
+  let assets = { dir: '_astro', url: '/_astro/' };
   return {
     name: 'externalize-inline-code',
     hooks: {
       'astro:config:done': ({ config }) => {
-        const base = config.base.endsWith('/') ? config.base : `${config.base}/`;
-        assetsDir = config.build.assets;
-        assetsUrl = `${base}${assetsDir}/`;
+        assets = assetsLocation(config);
       },
       'astro:build:done': async ({ dir, logger }) => {
         const root = fileURLToPath(dir);
@@ -75,19 +67,15 @@ export default function externalizeInlineCode() {
         const store = (content, ext) => {
           const name = `inline.${contentHash(content)}${ext}`;
           files.set(name, content);
-          return `${assetsUrl}${name}`;
+          return `${assets.url}${name}`;
         };
-        const pages = (await readdir(root, { recursive: true })).filter((file) => file.endsWith('.html'));
-        let moved = 0;
-        for (const page of pages) {
-          const path = join(root, page);
-          const result = moveInlineCode(await readFile(path, 'utf8'), store);
-          moved += result.moved;
-          if (result.moved > 0) await writeFile(path, result.html);
-        }
-        await mkdir(join(root, assetsDir), { recursive: true });
-        for (const [name, content] of files) await writeFile(join(root, assetsDir, name), content);
-        logger.info(`moved ${moved} inline scripts and styles of ${pages.length} pages into ${files.size} files under ${assetsUrl}`);
+        const { pages, count } = await rewritePages(root, async (html) => {
+          const result = moveInlineCode(html, store);
+          return { html: result.html, count: result.moved };
+        });
+        await mkdir(join(root, assets.dir), { recursive: true });
+        for (const [name, content] of files) await writeFile(join(root, assets.dir, name), content);
+        logger.info(`moved ${count} inline scripts and styles of ${pages} pages into ${files.size} files under ${assets.url}`);
       },
     },
   };

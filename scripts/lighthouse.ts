@@ -4,8 +4,8 @@
  * the mobile preset (Lighthouse's default) and the desktop preset. Writes docs/lighthouse.json and
  * docs/lighthouse.md.
  *
- * The site is served as a static host would serve it (scripts/lighthouse-server.ts: the headers of
- * dist/_headers, gzip). Performance is measured with Lighthouse's simulated throttling, which
+ * The site is served as a static host would serve it (bench/server.ts: the headers of
+ * dist/_headers, and gzip). Performance is measured with Lighthouse's simulated throttling, which
  * still scales the CPU time it observes: on a busy machine the scores drop, so the load average
  * is recorded beside them. Never run in CI: nothing asserts a score.
  *
@@ -19,23 +19,14 @@ import { join, relative, resolve } from 'node:path';
 import { launch } from 'chrome-launcher';
 import lighthouse, { desktopConfig } from 'lighthouse';
 import { STATIC_HOST_HEADERS } from '../integrations/security-policy.mjs';
-import { serveCompressed } from './lighthouse-server';
+import { serveStatic } from '../bench/server';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 import { lighthouseMarkdown, type LighthouseReport, type PageResult, summarize } from './lighthouse-report';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// As for the e2e tests (docs: /work/shared/ENVIRONMENT.md); --no-sandbox because CI runs as root.
-const CHROME_FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+// chrome-launcher starts the browser itself, so it is told to run headless.
+const CHROME_FLAGS = ['--headless=new', ...CHROMIUM_ARGS];
 
 function argValues(name: string): string[] {
   return process.argv.flatMap((arg, i) => (arg === name && process.argv[i + 1] ? [process.argv[i + 1]] : []));
@@ -59,7 +50,7 @@ function builtPages(dir: string): string[] {
 type Run = PageResult['runs'][number];
 
 async function audit(url: string, preset: 'mobile' | 'desktop'): Promise<Run> {
-  const chrome = await launch({ chromePath: CHROMIUM, chromeFlags: CHROME_FLAGS });
+  const chrome = await launch({ chromePath: CHROMIUM_PATH, chromeFlags: CHROME_FLAGS });
   try {
     const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error' }, preset === 'desktop' ? desktopConfig : undefined);
     if (!result) throw new Error(`Lighthouse returned nothing for ${url}`);
@@ -88,7 +79,7 @@ async function main(): Promise<void> {
   const only = argValues('--page');
   const repeats = Math.max(1, Number(argValues('--runs')[0] ?? 1));
   const paths = only.length > 0 ? only : builtPages(DIST);
-  const server = await serveCompressed(DIST, port, STATIC_HOST_HEADERS);
+  const server = await serveStatic(DIST, port, STATIC_HOST_HEADERS, { gzip: true });
   const startLoad = loadavg();
   const started = Date.now();
   const pages: PageResult[] = [];
@@ -110,7 +101,7 @@ async function main(): Promise<void> {
   }
   const report: LighthouseReport = {
     lighthouseVersion: (await import('lighthouse/package.json', { with: { type: 'json' } })).default.version,
-    chromium: CHROMIUM,
+    chromium: CHROMIUM_PATH,
     date: new Date().toISOString(),
     seconds: Math.round((Date.now() - started) / 1000),
     runsPerPage: repeats,

@@ -16,6 +16,7 @@ import { chromium, type Page } from '@playwright/test';
 import { serveStatic } from '../bench/server';
 import { ISOLATION_HEADERS } from '../integrations/security-policy.mjs';
 import { THUMBNAIL, thumbnailPath } from '../src/lib/site/thumbnails';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'docs', 'screenshots');
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   mkdirSync(join(PUBLIC, 'thumbnails'), { recursive: true });
   const server = await serveStatic(join(ROOT, 'dist'), 4395, ISOLATION_HEADERS);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   let count = 0;
   try {
     for (const size of SIZES) {

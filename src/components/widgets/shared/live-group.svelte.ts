@@ -6,7 +6,7 @@
  * stale replies) each member does itself, as a LiveSession.
  */
 import type { SessionSpec, SessionStop } from '../../../lib/runtime/protocol';
-import type { LiveSession } from './live-session.svelte';
+import { sameSpec, type LiveSession } from './live-session.svelte';
 import { Player } from './player.svelte';
 import type { LiveStatus, Steppable } from './steppable';
 
@@ -129,7 +129,7 @@ export class LiveGroup implements Steppable {
 
   /** New specs, one per member (in order); members that end up at different steps restart together. */
   async configure(specs: readonly SessionSpec[]): Promise<void> {
-    const changed = specs.some((spec, i) => JSON.stringify(spec) !== JSON.stringify(this.members[i].spec));
+    const changed = specs.some((spec, i) => !sameSpec(spec, this.members[i].spec));
     if (!changed) return;
     this.pause();
     await this.settle(async () => {

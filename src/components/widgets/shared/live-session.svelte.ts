@@ -40,7 +40,7 @@ export interface LiveSessionOptions {
   runtime?: () => RuntimeClient;
 }
 
-function sameSpec(a: SessionSpec, b: SessionSpec): boolean {
+export function sameSpec(a: SessionSpec, b: SessionSpec): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
