@@ -80,13 +80,13 @@ it('plays the long generation to its length in chunks, shortens it and follows a
   expect(race.stop).toBeNull();
 
   recorded.requests.length = 0;
-  await race.setLimit(16);
+  await race.configure(raceSpecs(specs), 16);
   await settled(race, 16);
   expect(requestTypes().filter((t) => t !== 'step' && t !== 'dispose')).toEqual(['open', 'open', 'open']);
   for (const [i, { key }] of METHODS.entries()) expect(race.members[i].steps.flatMap((s) => s.tokens)).toEqual(await stepped(specs[key], 16));
 
   // Back to 24 plays on; a new seed reopens only the nucleus session and plays it on to the length.
-  await race.setLimit(24);
+  await race.configure(raceSpecs(specs), 24);
   await settled(race, 24);
   recorded.requests.length = 0;
   const reseeded = generationSpecs({ ...params, seed: params.seed + 1 });

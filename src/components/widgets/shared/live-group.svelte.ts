@@ -47,7 +47,7 @@ export class LiveGroup implements Steppable {
     options: LiveGroupOptions = {},
   ) {
     this.options = { stepsPerTick: 1, intervalMs: 350, alignSteps: true, playAfterChange: false, ...options };
-    this.player = new Player(() => this.tick(), () => this.canStep, this.options.intervalMs);
+    this.player = new Player(() => this.tick(), () => this.canAdvance, this.options.intervalMs);
   }
 
   get playing(): boolean {
@@ -82,12 +82,22 @@ export class LiveGroup implements Steppable {
     return this.members.some((m) => m.precomputedShown);
   }
 
+  /**
+   * Busy while anything runs. Play in chunks (the long generation) runs tick after tick with no
+   * pause between, so it counts as busy from start to end, as one run: Step and Back wait for
+   * it (or for Pause) rather than slipping in between two chunks.
+   */
   get busy(): boolean {
-    return this.settling || this.player.ticking || this.members.some((m) => m.busy);
+    return this.settling || this.player.ticking || (this.options.stepsPerTick > 1 && this.player.playing) || this.members.some((m) => m.busy);
   }
 
   get canStep(): boolean {
-    return this.status === 'ready' && !this.busy && this.members.some((m) => m.canStep);
+    return !this.busy && this.canAdvance;
+  }
+
+  /** A member can take another step and nothing but Play itself is running: Play's own test to go on. */
+  private get canAdvance(): boolean {
+    return this.status === 'ready' && !this.settling && !this.player.ticking && this.members.some((m) => m.canStep);
   }
 
   get stepCount(): number {
@@ -127,23 +137,22 @@ export class LiveGroup implements Steppable {
     for (const member of this.members) member.cancel();
   }
 
-  /** New specs, one per member (in order); members that end up at different steps restart together. */
-  async configure(specs: readonly SessionSpec[]): Promise<void> {
-    const changed = specs.some((spec, i) => !sameSpec(spec, this.members[i].spec));
-    if (!changed) return;
+  /**
+   * New specs, one per member (in order), and optionally a new limit on the steps each shows
+   * (steps beyond it go). One call, so the widget stays busy from the first change to the last:
+   * a reader's Back cannot land between the limit and the specs. Members that end up at
+   * different steps restart together (alignSteps); Play goes on after it if asked.
+   */
+  async configure(specs: readonly SessionSpec[], limit?: number): Promise<void> {
+    const specsChanged = specs.some((spec, i) => !sameSpec(spec, this.members[i].spec));
+    const limitChanged = limit !== undefined && this.members.some((m) => m.limit !== limit);
+    if (!specsChanged && !limitChanged) return;
     this.pause();
     await this.settle(async () => {
-      await Promise.all(this.members.map((member, i) => member.configure(specs[i])));
+      if (limitChanged) await Promise.all(this.members.map((m) => m.setLimit(limit!)));
+      if (specsChanged) await Promise.all(this.members.map((member, i) => member.configure(specs[i])));
       await this.alignSteps();
     });
-    this.playIfAsked();
-  }
-
-  /** The most steps each member shows (steps beyond it go); a larger one plays on if asked. */
-  async setLimit(limit: number): Promise<void> {
-    if (this.members.every((m) => m.limit === limit)) return;
-    this.pause();
-    await this.settle(() => Promise.all(this.members.map((m) => m.setLimit(limit))).then(() => undefined));
     this.playIfAsked();
   }
 
