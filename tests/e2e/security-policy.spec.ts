@@ -49,7 +49,14 @@ test.beforeEach(() => {
  */
 async function bringEverythingToLife(page: Page): Promise<void> {
   await page.evaluate(async () => {
-    const frame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    // Two frames let the islands' visibility observers see the scroll. The timeout is there because
+    // headless Chromium on a busy 2-core machine was seen to stop running this loop's frame callbacks
+    // for minutes while the page itself kept answering; hydration is still asserted below.
+    const frame = () =>
+      new Promise((resolve) => {
+        requestAnimationFrame(() => requestAnimationFrame(resolve));
+        setTimeout(resolve, 250);
+      });
     for (const details of document.querySelectorAll('details')) details.open = true;
     for (const island of document.querySelectorAll('astro-island[ssr]')) {
       for (let i = 0; i < 100 && island.hasAttribute('ssr'); i++) {

@@ -36,6 +36,7 @@
  * distribution (transformers applies them to the log-probabilities instead, unnormalised).
  */
 import { checkRow, NoRepeatNgramProcessor, RepetitionPenaltyProcessor, type LogitsProcessor } from './processors';
+import { requireSamplingOption } from './processors/domains';
 import { requireInRange } from './validate';
 
 export interface BeamSearchOptions {
@@ -179,8 +180,8 @@ function resolveBeamOptions(options: BeamSearchOptions): ResolvedBeamSearchOptio
     lengthPenalty: requireInRange('lengthPenalty', options.lengthPenalty ?? 1, {}),
     eosTokenIds: eosIds.map((id) => requireInRange('eosTokenId', id as number, { min: 0, integer: true })),
     promptIds,
-    repetitionPenalty: requireInRange('repetitionPenalty', options.repetitionPenalty ?? 1, { min: 0, minInclusive: false }),
-    noRepeatNgramSize: requireInRange('noRepeatNgramSize', options.noRepeatNgramSize ?? 0, { min: 0, integer: true }),
+    repetitionPenalty: requireSamplingOption('repetitionPenalty', options.repetitionPenalty ?? 1),
+    noRepeatNgramSize: requireSamplingOption('noRepeatNgramSize', options.noRepeatNgramSize ?? 0),
   };
 }
 

@@ -6,7 +6,6 @@
  * once, in the constructor, and `process(contextIds, logits)` returns NEW logits (the input is
  * never modified) in which removed tokens are `-Infinity`.
  */
-import { requireInRange } from '../validate';
 import { checkRow } from '../rows';
 
 export { checkRow };
@@ -143,11 +142,6 @@ export function toFloat32Checked(value: number, describe: () => string): number 
   const f = Math.fround(value);
   if (f === Infinity || f === -Infinity) throw new RangeError(`${describe()} overflows float32 (${value}); use a less extreme value`);
   return f;
-}
-
-/** `minTokensToKeep` must be an integer >= 1. */
-export function requireMinTokensToKeep(value: unknown): number {
-  return requireInRange('minTokensToKeep', value, { min: 1, integer: true });
 }
 
 /**

@@ -18,6 +18,7 @@
  */
 import { topKIndices } from '../numerics';
 import { requireInRange } from '../validate';
+import { SAMPLING_DOMAINS, requireSamplingOption } from './domains';
 import {
   BaseProcessor,
   checkRow,
@@ -25,7 +26,6 @@ import {
   keepOnly,
   logSumExp64,
   maxOf,
-  requireMinTokensToKeep,
   softmax64,
   type Computed,
 } from './common';
@@ -40,7 +40,7 @@ export function requireTemperature(t: unknown): number {
         'not a division; use greedy decoding (greedyStep, or sampleStep with temperature 0) for 0',
     );
   }
-  return requireInRange('temperature', t, { min: 0, minInclusive: false });
+  return requireInRange('temperature', t, { ...SAMPLING_DOMAINS.temperature, minInclusive: false });
 }
 
 function temperatureComputed(logits: Float32Array, t: number): Computed {
@@ -83,10 +83,6 @@ export class TemperatureProcessor extends BaseProcessor {
 
 // ---------------------------------------------------------------------------------------- top-k
 
-function requireTopK(k: unknown): number {
-  return requireInRange('topK', k, { min: 0, integer: true });
-}
-
 function topKComputed(logits: Float32Array, k: number, minTokensToKeep: number): Computed {
   const finite = checkRow(logits);
   if (k === 0) return { logits: logits.slice(), threshold: null };
@@ -107,7 +103,7 @@ function topKComputed(logits: Float32Array, k: number, minTokensToKeep: number):
  * token, where greedy takes the lowest id.
  */
 export function topK(logits: Float32Array, k: number, minTokensToKeep = 1): Float32Array {
-  return topKComputed(logits, requireTopK(k), requireMinTokensToKeep(minTokensToKeep)).logits;
+  return topKComputed(logits, requireSamplingOption('topK', k), requireSamplingOption('minTokensToKeep', minTokensToKeep)).logits;
 }
 
 export class TopKProcessor extends BaseProcessor {
@@ -117,8 +113,8 @@ export class TopKProcessor extends BaseProcessor {
 
   constructor(k: number, minTokensToKeep = 1) {
     super();
-    this.k = requireTopK(k);
-    this.minTokensToKeep = requireMinTokensToKeep(minTokensToKeep);
+    this.k = requireSamplingOption('topK', k);
+    this.minTokensToKeep = requireSamplingOption('minTokensToKeep', minTokensToKeep);
   }
 
   protected override compute(_contextIds: readonly number[], logits: Float32Array): Computed {
@@ -127,10 +123,6 @@ export class TopKProcessor extends BaseProcessor {
 }
 
 // ---------------------------------------------------------------------------------------- top-p
-
-function requireTopP(p: unknown): number {
-  return requireInRange('topP', p, { min: 0, max: 1 });
-}
 
 /**
  * Keeps the first entries of `order` while the mass before them is < `mass` (so the entry that
@@ -177,7 +169,7 @@ function topPComputed(logits: Float32Array, p: number, minTokensToKeep: number):
  * probabilities lower token ids come first, so a tied group at the boundary is cut by id.
  */
 export function topP(logits: Float32Array, p: number, minTokensToKeep = 1): Float32Array {
-  return topPComputed(logits, requireTopP(p), requireMinTokensToKeep(minTokensToKeep)).logits;
+  return topPComputed(logits, requireSamplingOption('topP', p), requireSamplingOption('minTokensToKeep', minTokensToKeep)).logits;
 }
 
 export class TopPProcessor extends BaseProcessor {
@@ -187,8 +179,8 @@ export class TopPProcessor extends BaseProcessor {
 
   constructor(p: number, minTokensToKeep = 1) {
     super();
-    this.p = requireTopP(p);
-    this.minTokensToKeep = requireMinTokensToKeep(minTokensToKeep);
+    this.p = requireSamplingOption('topP', p);
+    this.minTokensToKeep = requireSamplingOption('minTokensToKeep', minTokensToKeep);
   }
 
   protected override compute(_contextIds: readonly number[], logits: Float32Array): Computed {
@@ -197,10 +189,6 @@ export class TopPProcessor extends BaseProcessor {
 }
 
 // ---------------------------------------------------------------------------------------- min-p
-
-function requireMinP(minP: unknown): number {
-  return requireInRange('minP', minP, { min: 0, max: 1 });
-}
 
 function minPComputed(logits: Float32Array, minP: number, minTokensToKeep: number): Computed {
   const finite = checkRow(logits);
@@ -228,7 +216,7 @@ function minPComputed(logits: Float32Array, minP: number, minTokensToKeep: numbe
  * `minTokensToKeep` pass, the highest-probability ones are kept (lower id first among ties).
  */
 export function minP(logits: Float32Array, minP: number, minTokensToKeep = 1): Float32Array {
-  return minPComputed(logits, requireMinP(minP), requireMinTokensToKeep(minTokensToKeep)).logits;
+  return minPComputed(logits, requireSamplingOption('minP', minP), requireSamplingOption('minTokensToKeep', minTokensToKeep)).logits;
 }
 
 export class MinPProcessor extends BaseProcessor {
@@ -238,8 +226,8 @@ export class MinPProcessor extends BaseProcessor {
 
   constructor(minP: number, minTokensToKeep = 1) {
     super();
-    this.minP = requireMinP(minP);
-    this.minTokensToKeep = requireMinTokensToKeep(minTokensToKeep);
+    this.minP = requireSamplingOption('minP', minP);
+    this.minTokensToKeep = requireSamplingOption('minTokensToKeep', minTokensToKeep);
   }
 
   protected override compute(_contextIds: readonly number[], logits: Float32Array): Computed {
@@ -248,10 +236,6 @@ export class MinPProcessor extends BaseProcessor {
 }
 
 // -------------------------------------------------------------------------------------- typical
-
-function requireTypical(mass: unknown): number {
-  return requireInRange('typical', mass, { min: 0, minInclusive: false, max: 1 });
-}
 
 function typicalComputed(logits: Float32Array, mass: number, minTokensToKeep: number): Computed {
   checkRow(logits);
@@ -290,7 +274,7 @@ function typicalComputed(logits: Float32Array, mass: number, minTokensToKeep: nu
  * that many tokens of the typical ranking.
  */
 export function typical(logits: Float32Array, mass: number, minTokensToKeep = 1): Float32Array {
-  return typicalComputed(logits, requireTypical(mass), requireMinTokensToKeep(minTokensToKeep)).logits;
+  return typicalComputed(logits, requireSamplingOption('typical', mass), requireSamplingOption('minTokensToKeep', minTokensToKeep)).logits;
 }
 
 export class TypicalProcessor extends BaseProcessor {
@@ -300,8 +284,8 @@ export class TypicalProcessor extends BaseProcessor {
 
   constructor(mass: number, minTokensToKeep = 1) {
     super();
-    this.mass = requireTypical(mass);
-    this.minTokensToKeep = requireMinTokensToKeep(minTokensToKeep);
+    this.mass = requireSamplingOption('typical', mass);
+    this.minTokensToKeep = requireSamplingOption('minTokensToKeep', minTokensToKeep);
   }
 
   protected override compute(_contextIds: readonly number[], logits: Float32Array): Computed {

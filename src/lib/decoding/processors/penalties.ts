@@ -3,22 +3,18 @@
  * `repetition_penalty`) and the no-repeat-n-gram ban (HF `no_repeat_ngram_size`).
  * `contextIds` is the whole context the model sees: the prompt and the generated tokens.
  */
-import { requireInRange, requireTokenIds } from '../validate';
+import { requireTokenIds } from '../validate';
+import { requireSamplingOption } from './domains';
 import {
   BaseProcessor,
   checkRow,
   countFinite,
   finiteIndicesBy,
-  requireMinTokensToKeep,
   toFloat32Checked,
   type Computed,
 } from './common';
 
 // ---------------------------------------------------------------------------- repetition penalty
-
-function requirePenalty(penalty: unknown): number {
-  return requireInRange('repetitionPenalty', penalty, { min: 0, minInclusive: false });
-}
 
 function repetitionComputed(logits: Float32Array, contextIds: readonly number[], penalty: number): Computed {
   checkRow(logits);
@@ -41,7 +37,7 @@ function repetitionComputed(logits: Float32Array, contextIds: readonly number[],
  * encourages them, theta = 1 is the identity. A score of 0 stays 0; -Infinity stays -Infinity.
  */
 export function repetitionPenalty(logits: Float32Array, contextIds: readonly number[], penalty: number): Float32Array {
-  return repetitionComputed(logits, contextIds, requirePenalty(penalty)).logits;
+  return repetitionComputed(logits, contextIds, requireSamplingOption('repetitionPenalty', penalty)).logits;
 }
 
 export class RepetitionPenaltyProcessor extends BaseProcessor {
@@ -50,7 +46,7 @@ export class RepetitionPenaltyProcessor extends BaseProcessor {
 
   constructor(penalty: number) {
     super();
-    this.penalty = requirePenalty(penalty);
+    this.penalty = requireSamplingOption('repetitionPenalty', penalty);
   }
 
   protected override compute(contextIds: readonly number[], logits: Float32Array): Computed {
@@ -60,17 +56,13 @@ export class RepetitionPenaltyProcessor extends BaseProcessor {
 
 // ------------------------------------------------------------------------------ no-repeat n-gram
 
-function requireNgramSize(n: unknown): number {
-  return requireInRange('noRepeatNgramSize', n, { min: 0, integer: true });
-}
-
 /**
  * Tokens that would complete an n-gram already present in `contextIds`: for every earlier
  * occurrence of the last n - 1 tokens followed by some token t, t is banned. For n = 1 that is
  * every token of the context.
  */
 export function bannedNgramTokens(contextIds: readonly number[], n: number): number[] {
-  requireNgramSize(n);
+  requireSamplingOption('noRepeatNgramSize', n);
   const banned = new Set<number>();
   const len = contextIds.length;
   if (n === 0 || len < n) return [];
@@ -116,7 +108,7 @@ export function noRepeatNgram(
   n: number,
   minTokensToKeep = 1,
 ): Float32Array {
-  return noRepeatComputed(logits, contextIds, requireNgramSize(n), requireMinTokensToKeep(minTokensToKeep)).logits;
+  return noRepeatComputed(logits, contextIds, requireSamplingOption('noRepeatNgramSize', n), requireSamplingOption('minTokensToKeep', minTokensToKeep)).logits;
 }
 
 export class NoRepeatNgramProcessor extends BaseProcessor {
@@ -126,8 +118,8 @@ export class NoRepeatNgramProcessor extends BaseProcessor {
 
   constructor(n: number, minTokensToKeep = 1) {
     super();
-    this.n = requireNgramSize(n);
-    this.minTokensToKeep = requireMinTokensToKeep(minTokensToKeep);
+    this.n = requireSamplingOption('noRepeatNgramSize', n);
+    this.minTokensToKeep = requireSamplingOption('minTokensToKeep', minTokensToKeep);
   }
 
   protected override compute(contextIds: readonly number[], logits: Float32Array): Computed {

@@ -7,8 +7,8 @@
  * Penalties act on raw scores; the filters that follow temperature see temperature-scaled
  * probabilities, so temperature changes what top-p, min-p and typical keep (top-k only ranks).
  */
-import { requireInRange } from '../validate';
 import { checkRow, type LogitsProcessor, type StageRecord } from './common';
+import { requireSamplingOption } from './domains';
 import { MinPProcessor, TemperatureProcessor, TopKProcessor, TopPProcessor, TypicalProcessor } from './filters';
 import { NoRepeatNgramProcessor, RepetitionPenaltyProcessor } from './penalties';
 
@@ -58,16 +58,9 @@ export function resolveSamplingOptions(options: SamplingOptions = {}): ResolvedS
     }
   }
   const pick = <K extends keyof SamplingOptions>(key: K): number => options[key] ?? DEFAULT_SAMPLING_OPTIONS[key];
-  return {
-    temperature: requireInRange('temperature', pick('temperature'), { min: 0 }),
-    topK: requireInRange('topK', pick('topK'), { min: 0, integer: true }),
-    topP: requireInRange('topP', pick('topP'), { min: 0, max: 1 }),
-    minP: requireInRange('minP', pick('minP'), { min: 0, max: 1 }),
-    typical: requireInRange('typical', pick('typical'), { min: 0, minInclusive: false, max: 1 }),
-    repetitionPenalty: requireInRange('repetitionPenalty', pick('repetitionPenalty'), { min: 0, minInclusive: false }),
-    noRepeatNgramSize: requireInRange('noRepeatNgramSize', pick('noRepeatNgramSize'), { min: 0, integer: true }),
-    minTokensToKeep: requireInRange('minTokensToKeep', pick('minTokensToKeep'), { min: 1, integer: true }),
-  };
+  const resolved = {} as ResolvedSamplingOptions;
+  for (const key of OPTION_NAMES) resolved[key] = requireSamplingOption(key, pick(key));
+  return resolved;
 }
 
 /** Whether these options decode greedily (temperature 0). */
