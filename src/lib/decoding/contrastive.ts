@@ -52,9 +52,10 @@ export interface PlausibleHead {
  * The test runs in logit space, `s_e(x) - max s_e >= log(alpha)`, which is the probability test
  * exactly (the softmax normaliser cancels) and lets both variants share one mask bit for bit.
  * alpha = 0 disables the mask: every token is in the head (the reference code's greedy path
- * skips the mask silently; here it is an explicit choice).
+ * skips the mask silently; here it is an explicit choice). `logNormalizer` is logSumExp of the
+ * logits, for a caller that has it already.
  */
-export function plausibleHead(expertLogits: Float32Array, alpha: number): PlausibleHead {
+export function plausibleHead(expertLogits: Float32Array, alpha: number, logNormalizer?: number): PlausibleHead {
   checkRow(expertLogits, 'expertLogits');
   requireInRange('alpha', alpha, { min: 0, max: 1 });
   let maxLogit = -Infinity;
@@ -68,7 +69,7 @@ export function plausibleHead(expertLogits: Float32Array, alpha: number): Plausi
       size++;
     }
   }
-  const maxLogProb = maxLogit - logSumExp(expertLogits);
+  const maxLogProb = maxLogit - (logNormalizer ?? logSumExp(expertLogits));
   return {
     mask,
     size,

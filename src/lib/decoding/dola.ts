@@ -62,6 +62,8 @@ export function dolaCandidateLayers(numLayers: number, bucket: 'low' | 'high' | 
 interface Distribution {
   logProbs: Float64Array;
   probs: Float64Array;
+  /** logSumExp of the logits, kept so the contrast does not compute it again. */
+  lse: number;
 }
 
 function distributionOf(logits: Float32Array): Distribution {
@@ -72,10 +74,19 @@ function distributionOf(logits: Float32Array): Distribution {
     logProbs[i] = logits[i] - lse;
     probs[i] = Math.exp(logProbs[i]);
   }
-  return { logProbs, probs };
+  return { logProbs, probs, lse };
 }
 
 /** log((exp(a) + exp(b)) / 2) without underflow: the log of the mixture M = (P + Q) / 2. */
+/** float32 probabilities of `ids` alone, equal to distributionOf's at those ids (same double, then rounded). */
+function probabilityAt(logits: Float32Array, ids: readonly number[]): number[] {
+  const lse = logSumExp(logits);
+  return ids.map((id) => Math.fround(Math.exp(logits[id] - lse)));
+}
+
+/** Smallest positive normal double: below it a mean of probabilities loses precision. */
+const MIN_NORMAL = 2 ** -1022;
+
 function logMean(a: number, b: number): number {
   const hi = Math.max(a, b);
   if (hi === -Infinity) return -Infinity;
@@ -102,11 +113,22 @@ function divergenceBetween(mature: Distribution, premature: Distribution): Layer
   for (let i = 0; i < v; i++) {
     const lp = mature.logProbs[i];
     const lq = premature.logProbs[i];
-    const lm = logMean(lp, lq);
-    if (lm === -Infinity) continue; // both sides rule the token out: it contributes nothing
     const p = mature.probs[i];
     const q = premature.probs[i];
-    const m = Math.exp(lm);
+    let m = 0.5 * (p + q);
+    // One log where M is a normal double; in log space only where both sides underflow. Equal
+    // sides give M exactly, so identical layers diverge by exactly 0.
+    let lm: number;
+    if (lp === lq) {
+      lm = lp;
+      m = p;
+    } else if (m >= MIN_NORMAL) {
+      lm = Math.log(m);
+    } else {
+      lm = logMean(lp, lq);
+      m = Math.exp(lm);
+    }
+    if (lm === -Infinity) continue; // both sides rule the token out: it contributes nothing
     if (p > 0) jsd += 0.5 * p * (lp - lm);
     if (q > 0) jsd += 0.5 * q * (lq - lm);
     if (m > 0) {
@@ -212,10 +234,10 @@ function selectLayer(distributions: readonly Distribution[], candidateLayers: re
  * premature log-probability of -Infinity gets the finite stand-in of `flooredLogProbs` (at most
  * log 2^-126), so the token gets a large but finite bonus instead of +Infinity.
  */
-function contrastLayers(matureLogits: Float32Array, prematureLogits: Float32Array, relativeTop: number) {
-  const head = plausibleHead(matureLogits, relativeTop);
-  const mature = flooredLogProbs(matureLogits);
-  const premature = flooredLogProbs(prematureLogits);
+function contrastLayers(matureLogits: Float32Array, prematureLogits: Float32Array, relativeTop: number, lse?: { mature: number; premature: number }) {
+  const head = plausibleHead(matureLogits, relativeTop, lse?.mature);
+  const mature = flooredLogProbs(matureLogits, lse?.mature);
+  const premature = flooredLogProbs(prematureLogits, lse?.premature);
   const scores = new Float32Array(matureLogits.length).fill(-Infinity);
   for (let x = 0; x < matureLogits.length; x++) {
     // A token the mature layer rules out stays -Infinity even when relativeTop = 0 keeps it.
@@ -340,13 +362,18 @@ export function dolaStep(layerLogits: Float32Array[], options: DolaStepOptions):
   const topN = requireInRange('topN', options.topN ?? 10, { min: 1, integer: true });
   const maxHeadTokens = requireInRange('maxHeadTokens', options.maxHeadTokens ?? 100, { min: 1, integer: true });
 
-  // Every layer's distribution once: the layer choice reads the candidates', the trace every one's.
-  const distributions = layerLogits.map(distributionOf);
+  // Full distributions only where the whole vocabulary is read: the candidates and the mature
+  // layer. The other layers appear in the trace at the top tokens alone (probabilityAt).
+  const distributions: Distribution[] = [];
+  for (const layer of [...opts.candidateLayers, matureLayer]) distributions[layer] = distributionOf(layerLogits[layer]);
   const selection = selectLayer(distributions, opts.candidateLayers);
   const chosenIndex = opts.divergence === 'jsd' ? selection.byJsd : selection.byReference;
   const prematureLayer = opts.candidateLayers[chosenIndex];
   const mature = layerLogits[matureLayer];
-  const { scores: contrast, head, prematureFloor } = contrastLayers(mature, layerLogits[prematureLayer], opts.relativeTop);
+  const { scores: contrast, head, prematureFloor } = contrastLayers(mature, layerLogits[prematureLayer], opts.relativeTop, {
+    mature: distributions[matureLayer].lse,
+    premature: distributions[prematureLayer].lse,
+  });
   // After the contrast, as in the reference and transformers: DoLa scores are often negative,
   // and the s < 0 ? s * theta : s / theta rule still pushes a repeated token down for theta > 1.
   const scores = applyRepetitionPenalty(contrast, contextIds, repetitionPenalty);
@@ -354,9 +381,8 @@ export function dolaStep(layerLogits: Float32Array[], options: DolaStepOptions):
   const greedyToken = argmax(mature);
 
   // The same doubles rounded to float32, as the trace has always shown them.
-  const layerProbRows = distributions.map((d) => Float32Array.from(d.probs));
-  const matureProbs = layerProbRows[matureLayer];
-  const prematureProbs = layerProbRows[prematureLayer];
+  const matureProbs = distributions[matureLayer].probs;
+  const prematureProbs = distributions[prematureLayer].probs;
   const topTokens = topKIndices(mature, topN);
   const penalizedIds = new Set(repetitionPenalty === 1 ? [] : contextIds);
 
@@ -388,11 +414,13 @@ export function dolaStep(layerLogits: Float32Array[], options: DolaStepOptions):
     },
     prematureLogProbFloor: prematureFloor,
     topTokens,
-    layerProbs: layerProbRows.map((probs) => topTokens.map((id) => probs[id])),
+    layerProbs: layerLogits.map((logits, j) =>
+      distributions[j] ? topTokens.map((id) => Math.fround(distributions[j].probs[id])) : probabilityAt(logits, topTokens),
+    ),
     candidates: topIdsWithinMask(head.mask, scores, maxHeadTokens).map((id) => ({
       token: id,
-      matureProb: matureProbs[id],
-      prematureProb: prematureProbs[id],
+      matureProb: Math.fround(matureProbs[id]),
+      prematureProb: Math.fround(prematureProbs[id]),
       contrast: scoreForTrace(contrast[id]),
       score: scoreForTrace(scores[id]),
       penalized: penalizedIds.has(id) && scores[id] !== -Infinity,

@@ -3,7 +3,7 @@
  * the finite stand-in for -Infinity log-probabilities that contrast scores subtract, float32
  * output without overflow, and top-N listing inside a mask for traces.
  */
-import { logSumExp, topKIndices } from './numerics';
+import { logSumExp } from './numerics';
 
 /**
  * Checks a row of logits: a non-empty Float32Array of finite numbers or -Infinity, with at least
@@ -63,8 +63,7 @@ export interface FlooredLogProbs {
  * so the substitution never ranks a ruled-out token as more likely than one the row kept, and
  * every finite entry keeps its exact value.
  */
-export function flooredLogProbs(logits: Float32Array): FlooredLogProbs {
-  const logNormalizer = logSumExp(logits);
+export function flooredLogProbs(logits: Float32Array, logNormalizer = logSumExp(logits)): FlooredLogProbs {
   const logProbs = new Float64Array(logits.length);
   let smallestFinite = Infinity;
   let flooredCount = 0;
@@ -83,12 +82,18 @@ export function flooredLogProbs(logits: Float32Array): FlooredLogProbs {
 }
 
 /**
- * Ids inside `mask` ordered by `key`, largest first, ties to the lower id, at most `limit` of them.
- * Non-head tokens are pushed to -Infinity; a head token can only sit at -Infinity itself when
- * alpha = 0, and then every token is in the head, so filtering the top entries is exact.
+ * Ids inside `mask` ordered by `key`, largest first, ties to the lower id, at most `limit` of them
+ * (a head token whose key is -Infinity, possible only when alpha = 0 puts every token in the head,
+ * sorts last).
  */
 export function topIdsWithinMask(mask: Uint8Array, key: Float32Array, limit: number): number[] {
-  const masked = new Float32Array(key.length).fill(-Infinity);
-  for (let i = 0; i < key.length; i++) if (mask[i]) masked[i] = key[i];
-  return topKIndices(masked, limit).filter((i) => mask[i] === 1);
+  // The head is usually a handful of tokens: sort those, not the vocabulary.
+  const ids: number[] = [];
+  for (let i = 0; i < key.length; i++) {
+    if (!mask[i]) continue;
+    if (Number.isNaN(key[i])) throw new RangeError(`key at index ${i} is NaN`);
+    ids.push(i);
+  }
+  ids.sort((a, b) => (key[a] === key[b] ? a - b : key[b] > key[a] ? 1 : -1));
+  return ids.length > limit ? ids.slice(0, limit) : ids;
 }
