@@ -227,7 +227,7 @@ def card(name, source_log, ev, stats, tokens, timings, training_seconds, sizes, 
              '`past_key_values.{i}.key/value` ([batch_size, heads, past_sequence_length, head_dim]), and '
              '`output_layer_logits` (a bool scalar): `layer_logits` is computed only when it is true, and is an empty '
              '[0, 0, 0] tensor otherwise (it costs about a fifth of a step; training/gate_output.py). With '
-             "transformers.js `generate()`, add `'output_layer_logits'` to `model.forward_params` and pass it.',
+             "transformers.js `generate()`, add `'output_layer_logits'` to `model.forward_params` and pass it.",
              '- Outputs: `logits` [batch_size, sequence_length, vocab], `present.{i}.key/value`, and '
              f"`layer_logits` [{cfg['n_layer'] + 1}, batch_size, vocab]: `lm_head(h_j)` at the last position for every "
              'hidden state j = 0 (embeddings) .. N (final). No final layer norm is applied for j < N (as in the DoLa '
