@@ -169,11 +169,37 @@ function compareDescending(values: Float32Array) {
   };
 }
 
-/** All indices sorted by value, largest first; ties keep index order. */
+// A float32's bits, reordered so that unsigned comparison follows the numbers: one rank per value.
+const RANK_F32 = new Float32Array(1);
+const RANK_U32 = new Uint32Array(RANK_F32.buffer);
+/** Indices below 2^21 fit beside a 32-bit rank in a double's 53 exact bits. */
+const INDEX_SPAN = 2 ** 21;
+
+/** 0 for +Infinity, growing as the value falls; -0 ranks with +0, as compareDescending ties them. */
+function descendingRank(value: number): number {
+  RANK_F32[0] = value === 0 ? 0 : value;
+  const bits = RANK_U32[0];
+  const ascending = bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
+  return 0xffffffff - ascending;
+}
+
+/**
+ * All indices sorted by value, largest first; ties keep index order. A float32 row is sorted as
+ * packed numbers (rank * 2^21 + index) by the engine's native numeric sort, several times faster
+ * than a comparator over the vocabulary and in exactly compareDescending's order.
+ */
 export function argsortDescending(values: Float32Array): number[] {
   assertNoNaN(values, 'values');
-  const idx = Array.from({ length: values.length }, (_, i) => i);
-  return idx.sort(compareDescending(values));
+  if (!(values instanceof Float32Array) || values.length > INDEX_SPAN) {
+    const idx = Array.from({ length: values.length }, (_, i) => i);
+    return idx.sort(compareDescending(values));
+  }
+  const keys = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) keys[i] = descendingRank(values[i]) * INDEX_SPAN + i;
+  keys.sort();
+  const order = new Array<number>(values.length);
+  for (let i = 0; i < keys.length; i++) order[i] = keys[i] % INDEX_SPAN;
+  return order;
 }
 
 /**

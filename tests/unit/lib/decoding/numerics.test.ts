@@ -121,6 +121,19 @@ describe('argmax, argsort and topKIndices', () => {
     expect(argmax(f32([-Infinity, -Infinity, -5]))).toBe(2);
   });
 
+  it('argsort orders exactly as comparing values, signed zeros, infinities and subnormals included', () => {
+    const special = fc.constantFrom(0, -0, Infinity, -Infinity, 1e-45, -1e-45, 3.4e38, -3.4e38, 0.1, -0.1);
+    const entry = fc.oneof(special, fc.integer({ min: -6, max: 6 }), fc.float({ noNaN: true }));
+    fc.assert(
+      fc.property(fc.array(entry, { minLength: 1, maxLength: 300 }), (xs) => {
+        const values = f32(xs);
+        const byComparison = values.reduce<number[]>((idx, _, i) => [...idx, i], []).sort((a, b) => (values[a] > values[b] ? -1 : values[a] < values[b] ? 1 : a - b));
+        expect(argsortDescending(values)).toEqual(byComparison);
+      }),
+      { seed: 12, numRuns: 400 },
+    );
+  });
+
   it('rejects a bad k', () => {
     expect(() => topKIndices(f32([1]), -1)).toThrow(/k must be an integer >= 0, got -1/);
     expect(() => topKIndices(f32([1]), 1.5)).toThrow(/got 1.5/);
