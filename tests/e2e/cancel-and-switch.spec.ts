@@ -94,6 +94,8 @@ test('switching the playground to other models while a step runs: every method s
   await expect(widget.getByTestId('device-badge')).toHaveText('WASM', { timeout: 120_000 });
   // The bundled pair replayed the precomputed example live.
   await expect(widget.getByTestId('step-count')).toHaveText('8');
+  // The consent step offers the download once it has read the size from the Hub's listing.
+  await expect(widget.getByRole('button', { name: 'Download and use them' })).toBeEnabled();
 
   // One click handler steps every method (the requests are on their way to the worker), the
   // next accepts the download: the switch lands while the step runs. Each time Step comes on,

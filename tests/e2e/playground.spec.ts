@@ -2,7 +2,9 @@
  * The playground: every method steps together on the real models, each pane shows what the same
  * session gives in Node, back and reset work for all, and the parameters round-trip the URL.
  */
+import { statSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { findModel, formatBytes } from '../../src/lib/runtime/registry';
 import { BUNDLED_PAIR, DEFAULT_PARAMS, METHODS } from '../../src/components/widgets/playground/params';
 import { computeExample } from '../../scripts/precompute-lib';
 import { fakeHub } from './support/fake-hub';
@@ -10,6 +12,12 @@ import { collectPageErrors, seriousAccessibilityViolations, waitForIslandOf } fr
 
 const PAGE = '/explainers/05-playground/';
 const WIDGET = 'figure[data-widget="playground"]';
+
+/** What the stand-in Hub lists for a model it serves from a bundled folder (see fake-hub.ts). */
+function hubBytes(folder: string): number {
+  const files = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'];
+  return files.reduce((sum, file) => sum + statSync(new URL(`../../public/models/${folder}/${file}`, import.meta.url)).size, 0);
+}
 
 test('every method steps together and shows the text its session gives', async ({ page }) => {
   test.setTimeout(180_000);
@@ -66,10 +74,16 @@ test('a Hub pair is downloaded only after the reader agrees, then every method r
   await waitForIslandOf(page, WIDGET);
   const widget = page.locator(WIDGET);
   const consent = widget.getByRole('alertdialog', { name: 'Download SmolLM2 135M / 360M (Hub)?' });
-  await expect(consent).toContainText('This downloads about 600.0 MB from huggingface.co');
-  // The bundled models run meanwhile; nothing has been asked of the Hub.
+  // The size is the stand-in Hub's file listing of what the load fetches: config and tokenizer files and the 4-bit weights.
+  await expect(consent.getByTestId('download-size')).toContainText(`This downloads ${formatBytes(hubBytes('expert') + hubBytes('amateur'))} from huggingface.co`);
+  await expect(consent.getByTestId('download-size')).toContainText("as the Hub's file listing gives it now");
+  await expect(consent.getByTestId('device-warning')).toContainText('Running them takes at least that much memory');
+  // The bundled models run meanwhile; the Hub was asked only for its file listings.
   await expect(widget.getByTestId('device-badge')).toHaveText('WASM', { timeout: 120_000 });
-  expect(requested).toEqual([]);
+  expect(requested.sort()).toEqual([
+    '/api/models/HuggingFaceTB/SmolLM2-135M-Instruct/tree/main',
+    '/api/models/HuggingFaceTB/SmolLM2-360M-Instruct/tree/main',
+  ]);
 
   await consent.getByRole('button', { name: 'Download and use them' }).click();
   await expect(consent).toBeHidden();
@@ -84,4 +98,15 @@ test('a Hub pair is downloaded only after the reader agrees, then every method r
   await widget.getByLabel('Models').selectOption('bundled');
   await expect(widget.getByRole('alertdialog')).toHaveCount(0);
   await expect(page).not.toHaveURL(/play\.pair/);
+});
+
+test("when the Hub's file listing cannot be read, the consent step shows the registry's estimate and says so", async ({ page }) => {
+  await fakeHub(page.context(), [], { listing: false });
+  await page.goto(`${PAGE}?play.pair=smollm2`);
+  await waitForIslandOf(page, WIDGET);
+  const consent = page.locator(WIDGET).getByRole('alertdialog', { name: 'Download SmolLM2 135M / 360M (Hub)?' });
+  const bytes = findModel('smollm2-360m')!.downloadBytes + findModel('smollm2-135m')!.downloadBytes;
+  await expect(consent.getByTestId('download-size')).toContainText(`This downloads about ${formatBytes(bytes)} from huggingface.co`);
+  await expect(consent.getByTestId('download-size')).toContainText("our registry's estimate: the Hub's file listing could not be read just now");
+  await expect(consent.getByRole('button', { name: 'Download and use them' })).toBeEnabled();
 });
