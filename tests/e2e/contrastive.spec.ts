@@ -12,6 +12,7 @@ import { DEFAULT_PARAMS as GEN_DEFAULTS, generationSpecs, METHODS, PRECOMPUTED_S
 import { contrastiveSpec, DEFAULT_PARAMS } from '../../src/components/widgets/contrastive-decoding/params';
 import type { ContrastiveTrace } from '../../src/lib/decoding';
 import { corpusDiversity, repetitionReport } from '../../src/lib/metrics';
+import { fakeHub } from './support/fake-hub';
 import { collectPageErrors, seriousAccessibilityViolations, waitForIslandOf } from './support/page-checks';
 import { expectNoAlert } from './support/widget-checks';
 
@@ -94,6 +95,40 @@ test('the contrastive decoder steps on the real models and shows the numbers the
   await expect(page).not.toHaveURL(/cd\.variant/);
 
   expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('the figure runs on a Hub pair once the reader agrees, through the Hub code path, and names the models', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = collectPageErrors(page);
+  const requested: string[] = [];
+  // The stand-in Hub serves the bundled files under SmolLM2's names, so the numbers must be the bundled pair's.
+  await fakeHub(page.context(), requested);
+  await page.goto(`${PAGE}?cd.pair=smollm2&cd.amateur=expert-early`);
+  await waitForIslandOf(page, WIDGET);
+  const widget = page.locator(WIDGET);
+  await expect(widget.locator('figcaption')).toContainText('Bundled expert (8 layers × 224) as the expert');
+  const consent = widget.getByRole('alertdialog', { name: 'Download SmolLM2 135M / 360M (Hub)?' });
+  await consent.getByRole('button', { name: 'Download and use them' }).click();
+  await expect(consent).toBeHidden();
+  await expect(widget.locator('figcaption')).toContainText('SmolLM2-360M-Instruct (Hub, 4-bit) as the expert, SmolLM2-135M-Instruct (Hub, 4-bit) as the amateur');
+  // Hub models have no early checkpoint: that amateur is off and the hint says why.
+  await expect(widget.getByRole('radio', { name: "Expert's early checkpoint" })).toBeDisabled();
+  await expect(widget.getByText('Hub models publish no early checkpoint of their own run')).toBeVisible();
+
+  const step = widget.getByRole('button', { name: 'Step →' });
+  for (let i = 1; i <= 2; i++) {
+    await expect(step).toBeEnabled({ timeout: 120_000 });
+    await step.click();
+    await expect(widget.getByTestId('step-count')).toHaveText(String(i), { timeout: 60_000 });
+  }
+  expect(requested).toContain('/HuggingFaceTB/SmolLM2-360M-Instruct/resolve/main/onnx/model_q4.onnx');
+  expect(requested).toContain('/HuggingFaceTB/SmolLM2-135M-Instruct/resolve/main/onnx/model_q4.onnx');
+  const expected = await computeExample({ id: 'check-hub', spec: contrastiveSpec({ ...DEFAULT_PARAMS, amateur: 'amateur' }), steps: 2 });
+  const trace = expected.steps[1].trace as ContrastiveTrace;
+  await expect(widget.getByTestId('chosen-token')).toHaveText(String(trace.chosen.token));
+  await expect(widget.getByTestId('chosen-score')).toHaveText(trace.chosen.score.toFixed(3));
+  await expect(page).toHaveURL(/cd\.pair=smollm2/);
   expect(errors).toEqual([]);
 });
 

@@ -4,8 +4,8 @@
  */
 import { statSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { findModel, formatBytes } from '../../src/lib/runtime/registry';
-import { BUNDLED_PAIR, DEFAULT_PARAMS, METHODS } from '../../src/components/widgets/playground/params';
+import { BUNDLED_PAIR, findModel, formatBytes } from '../../src/lib/runtime/registry';
+import { DEFAULT_PARAMS, METHODS } from '../../src/components/widgets/playground/params';
 import { computeExample } from '../../scripts/precompute-lib';
 import { fakeHub } from './support/fake-hub';
 import { collectPageErrors, seriousAccessibilityViolations, waitForIslandOf } from './support/page-checks';

@@ -183,6 +183,13 @@ export const PAIRS: readonly ModelPair[] = [
 
 export const DEFAULT_PAIR = 'bundled';
 
+export const BUNDLED_PAIR: ModelPair = PAIRS.find((p) => p.id === DEFAULT_PAIR)!;
+
+/** The pair with this id; an unknown id (an old link) falls back to the bundled pair. */
+export function pairById(id: string): ModelPair {
+  return PAIRS.find((p) => p.id === id) ?? BUNDLED_PAIR;
+}
+
 export function findModel(id: string, extra: readonly ModelEntry[] = []): ModelEntry | undefined {
   return [...extra, ...MODELS].find((entry) => entry.id === id);
 }

@@ -1,6 +1,8 @@
 /** The contrastive-decoding widget's parameters, as controls and in the URL (prefix "cd"). */
 import type { SessionSpec } from '../../../lib/runtime/protocol';
+import { BUNDLED_PAIR, type ModelPair } from '../../../lib/runtime/registry';
 import { defaultValues, type ParamSchema, type ParamValues } from '../../../lib/site/url-state';
+import { PAIR_PARAM } from '../shared/model-pair';
 
 export const PREFIX = 'cd';
 export const DEFAULT_PROMPT = 'The old man looked at the sea and said that';
@@ -19,6 +21,7 @@ export const SCHEMA = {
   beta: { kind: 'number', label: 'Beta', min: 0, max: 2, default: 0.5, step: 0.05, hint: "Score: (1 + beta) · s_exp − beta · s_ama on logits. 0 is the expert's greedy choice." },
   amateur: { kind: 'choice', label: 'Amateur', values: AMATEURS, default: 'amateur' as const },
   context: { kind: 'choice', label: 'Amateur context', values: AMATEUR_CONTEXTS, default: 'ignorePrefix' as const },
+  pair: PAIR_PARAM,
 } satisfies ParamSchema;
 
 export type ContrastiveParams = ParamValues<typeof SCHEMA>;
@@ -26,12 +29,20 @@ export type ContrastiveParams = ParamValues<typeof SCHEMA>;
 /** Rows of the trace's expert and amateur top lists. */
 export const TOP_N = 10;
 
+/**
+ * The amateur model on this pair: its small model, or the large model's early checkpoint where the
+ * pair has one (only the bundled family does; elsewhere the widget offers the small model alone).
+ */
+export function amateurOf(p: ContrastiveParams, pair: ModelPair): string {
+  return p.amateur === 'expert-early' && pair.early ? pair.early : pair.small;
+}
+
 /** Only the chosen variant's own parameter goes into the spec, so the other slider changes nothing. */
-export function contrastiveSpec(p: ContrastiveParams): SessionSpec {
+export function contrastiveSpec(p: ContrastiveParams, pair: ModelPair = BUNDLED_PAIR): SessionSpec {
   return {
     method: 'contrastive',
-    expert: 'expert',
-    amateur: p.amateur,
+    expert: pair.large,
+    amateur: amateurOf(p, pair),
     prompt: p.prompt,
     contrastive:
       p.variant === 'li2022'

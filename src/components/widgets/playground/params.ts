@@ -1,7 +1,8 @@
 /** The playground's parameters (URL prefix "play") and the session each method runs. */
 import type { SessionSpec } from '../../../lib/runtime/protocol';
-import { DEFAULT_PAIR, PAIRS, type ModelPair } from '../../../lib/runtime/registry';
+import { BUNDLED_PAIR, type ModelPair } from '../../../lib/runtime/registry';
 import { defaultValues, type ParamSchema, type ParamValues } from '../../../lib/site/url-state';
+import { PAIR_PARAM } from '../shared/model-pair';
 
 export const PREFIX = 'play';
 
@@ -14,7 +15,7 @@ export const SCHEMA = {
   gamma: { kind: 'number', label: 'Speculative gamma', min: 0, max: 8, default: 4, integer: true, hint: 'Draft tokens per speculative round.' },
   // 0 to 99, as on the playground's slider (a URL value beyond it could not be shown there).
   seed: { kind: 'number', label: 'Seed', min: 0, max: 99, default: 0, integer: true, hint: "The sampled methods' random numbers." },
-  pair: { kind: 'choice', label: 'Models', values: PAIRS.map((p) => p.id), default: DEFAULT_PAIR },
+  pair: PAIR_PARAM,
 } satisfies ParamSchema;
 
 export type PlaygroundParams = ParamValues<typeof SCHEMA>;
@@ -33,11 +34,6 @@ export interface PlaygroundMethod {
   spec: (p: PlaygroundParams, pair: ModelPair) => SessionSpec;
 }
 
-export const BUNDLED_PAIR: ModelPair = PAIRS.find((p) => p.id === DEFAULT_PAIR)!;
-
-export function pairById(id: string): ModelPair {
-  return PAIRS.find((p) => p.id === id) ?? BUNDLED_PAIR;
-}
 
 export const METHODS: PlaygroundMethod[] = [
   {

@@ -132,11 +132,17 @@ export class LiveSession implements Steppable {
     this.error = null;
     if (this.models.worker().replaced) this.handle = null;
     try {
-      const { client, vocabulary } = await this.models.ensure([...new Set(modelsOf(this.spec))]);
-      this.client = client;
-      this.vocabulary = vocabulary;
-      this.status = 'ready';
-      return true;
+      for (;;) {
+        const wanted = [...new Set(modelsOf(this.spec))];
+        const { client, vocabulary } = await this.models.ensure(wanted);
+        // configure() may have named other models while these loaded (a reader accepting a Hub
+        // pair during the first load): load those too before a session opens on them.
+        if ([...new Set(modelsOf(this.spec))].join() !== wanted.join()) continue;
+        this.client = client;
+        this.vocabulary = vocabulary;
+        this.status = 'ready';
+        return true;
+      }
     } catch (error) {
       this.status = 'error';
       this.error = errorInfo(error);
