@@ -47,9 +47,9 @@ export class WireReader {
   /** The next field, or null at the end of the message. */
   next(): Field | null {
     if (this.pos >= this.end) return null;
-    const key = this.varint();
-    const number = Number(key >> 3n);
-    const wireType = Number(key & 7n);
+    const key = this.smallVarint();
+    const number = Math.floor(key / 8);
+    const wireType = key % 8;
     if (number === 0) throw new WireError(`field number 0 at byte ${this.pos}`);
     const field: Field = { number, wireType: wireType as WireType, varint: 0n, start: this.pos, end: this.pos };
     switch (wireType) {
@@ -63,12 +63,12 @@ export class WireReader {
         this.skipTo(this.pos + 4, field);
         break;
       case WireType.Len: {
-        const length = this.varint();
-        if (length > BigInt(this.end - this.pos)) {
+        const length = this.smallVarint();
+        if (length > this.end - this.pos) {
           throw new WireError(`field ${number} claims ${length} bytes but only ${this.end - this.pos} remain`);
         }
         field.start = this.pos;
-        this.skipTo(this.pos + Number(length), field);
+        this.skipTo(this.pos + length, field);
         break;
       }
       default:
@@ -88,6 +88,24 @@ export class WireReader {
     const { value, next } = decodeVarint(this.bytes, this.pos, this.end);
     this.pos = next;
     return value;
+  }
+
+  /**
+   * A key or a length, as a number: one of each is read for every field of the model, and they
+   * need no bigint (a length beyond 2^53 bytes cannot occur in a JavaScript buffer).
+   */
+  private smallVarint(): number {
+    let result = 0;
+    let scale = 1;
+    for (let k = 0; k < 8; k++) {
+      if (this.pos >= this.end) throw new WireError(`a varint at byte ${this.pos} runs past the end of its message`);
+      const byte = this.bytes[this.pos++];
+      result += (byte & 0x7f) * scale;
+      if ((byte & 0x80) === 0) return result;
+      scale *= 128;
+    }
+    // Eight 7-bit groups are 56 bits: beyond any key or length a JavaScript buffer can hold.
+    throw new WireError(`a key or length at byte ${this.pos} is too large`);
   }
 }
 
