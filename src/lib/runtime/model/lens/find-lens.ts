@@ -30,6 +30,11 @@ export interface LayerLensPlan {
   hidden: string[];
   /** The output the mature entry (j = N) is read from. */
   logits: string;
+  /**
+   * The final norm (`node` is its name, or its ReduceMean's when decomposed) and the residual-stream
+   * value below it: its input h_N, or for a fused Skip*Normalization, whose h_N is a sum it need not
+   * output, the stream's operand of that sum.
+   */
   finalNorm: { opType: string; node: string; input: string };
   projection: {
     /** The node that multiplies by the output matrix: copied for each early exit. */
