@@ -7,7 +7,7 @@
  * [0, 0, 0] tensor), so the runtime treats a lens-extended model and our exports the same way.
  *
  * lm_head is the model's own projection node, copied with its input replaced, so a tied, an
- * untied, a biased or a quantized (MatMulNBits) head is reproduced as the model computes it.
+ * untied, a biased, a cast or a quantized (MatMulNBits) head is reproduced as the model computes it.
  * The new nodes and the new input and output are encoded as a ModelProto fragment and appended
  * to the original bytes; the weights are neither decoded nor re-encoded.
  */
@@ -43,7 +43,7 @@ function lensNodes(plan: LayerLensPlan, opset: number, stacked: string): NewNode
   const nodes: NewNode[] = [int64Constant(last, [], [-1])];
   const axesAsInput = opset >= UNSQUEEZE_AXES_AS_INPUT;
   if (axesAsInput) nodes.push(int64Constant(axis0, [1], [0]));
-  const { head, bias } = plan.projection;
+  const { head, after } = plan.projection;
 
   // x[:, -1, :] as onnx Gather with a scalar index drops the axis: [batch, seq, d] -> [batch, d].
   const lastPosition = (tensor: string, name: string): string => {
@@ -64,11 +64,12 @@ function lensNodes(plan: LayerLensPlan, opset: number, stacked: string): NewNode
     const x = lastPosition(hidden, `${at}/last`);
     let projected = `${at}/head`;
     nodes.push(copyNode(head, projected, [x, ...head.inputs.slice(1)], [projected]));
-    if (bias) {
-      const biased = `${at}/head_bias`;
-      nodes.push(copyNode(bias, biased, bias.inputs.map((t) => (t === head.outputs[0] ? projected : t)), [biased]));
-      projected = biased;
-    }
+    let original = head.outputs[0];
+    after.forEach((node, k) => {
+      const next = `${at}/head_${k + 1}`;
+      nodes.push(copyNode(node, next, node.inputs.map((t) => (t === original ? projected : t)), [next]));
+      [original, projected] = [node.outputs[0], next];
+    });
     return asEntry(projected, `${at}/entry`);
   });
   entries.push(asEntry(lastPosition(plan.logits, `${PREFIX}mature/last`), `${PREFIX}mature/entry`));

@@ -5,7 +5,7 @@
  *
  * It goes backwards from the `logits` output, so it relies on structure rather than node names
  * (exporters name nodes differently, optimisers rename them):
- *   logits <- projection (MatMul, Gemm or MatMulNBits, with an optional bias Add)
+ *   logits <- projection (MatMul, Gemm or MatMulNBits, then maybe a bias Add and a Cast)
  *          <- final norm (LayerNormalization, SimplifiedLayerNormalization, RMSNormalization,
  *             their Skip* fusions, or the decomposed ReduceMean form)
  *          <- the residual stream, one sum per sublayer.
@@ -39,8 +39,8 @@ export interface LayerLensPlan {
   projection: {
     /** The node that multiplies by the output matrix: copied for each early exit. */
     head: OnnxNode;
-    /** An Add of a bias after a MatMul head, also copied; null when there is none. */
-    bias: OnnxNode | null;
+    /** What follows the head on the way to `logits` (a bias Add, a Cast), copied in order after it. */
+    after: OnnxNode[];
     /** The initializer behind the output matrix (through Transpose/Cast), when there is one. */
     weight: string | null;
     /** Whether that matrix is the token embedding's; null when either could not be traced. */
@@ -70,30 +70,44 @@ function describe(node: OnnxNode): string {
   return `${node.opType}${node.name ? ` "${node.name}"` : ''}`;
 }
 
-/** The projection that makes `logits`, and the value it projects (the final norm's output). */
-function findProjection(index: GraphIndex, logits: string): { head: OnnxNode; bias: OnnxNode | null; input: string } {
+/**
+ * The projection that makes `logits`, the nodes between it and `logits` (a bias Add, a Cast of
+ * fp16 logits to float32), and the value it projects (the final norm's output).
+ */
+function findProjection(index: GraphIndex, logits: string): { head: OnnxNode; after: OnnxNode[]; input: string } {
   const made = index.producer(logits);
   if (!made) throw new LayerLensError(`output "${logits}" is not computed by any node`);
   let node = made.node;
-  let bias: OnnxNode | null = null;
-  if (node.opType === 'Add') {
-    // lm_head with a bias: Add(MatMul(x, W), b), in either order.
-    const sides = node.inputs.map((t) => index.producer(t)?.node ?? null);
-    const k = sides.findIndex((n) => n !== null && n.opType === 'MatMul');
-    if (k >= 0 && index.initializer(node.inputs[1 - k]) !== null) {
-      bias = node;
-      node = sides[k] as OnnxNode;
+  const after: OnnxNode[] = [];
+  for (;;) {
+    if (node.opType === 'Cast' && after.every((n) => n.opType !== 'Cast')) {
+      const below = index.producer(node.inputs[0])?.node;
+      if (!below) break;
+      after.unshift(node);
+      node = below;
+      continue;
     }
+    if (node.opType === 'Add' && after.every((n) => n.opType !== 'Add')) {
+      // lm_head with a bias: Add(MatMul(x, W), b), in either order.
+      const sides = node.inputs.map((t) => index.producer(t)?.node ?? null);
+      const k = sides.findIndex((n) => n !== null && n.opType === 'MatMul');
+      if (k >= 0 && index.initializer(node.inputs[1 - k]) !== null) {
+        after.unshift(node);
+        node = sides[k] as OnnxNode;
+        continue;
+      }
+    }
+    break;
   }
   if (!HEADS.has(node.opType)) {
     throw new LayerLensError(
-      `no output projection found: "${logits}" comes from ${describe(node)}, expected MatMul, Gemm or MatMulNBits (optionally + a bias Add)`,
+      `no output projection found: "${logits}" comes from ${describe(node)}, expected MatMul, Gemm or MatMulNBits (optionally + a bias Add, a Cast)`,
     );
   }
   if (node.opType === 'Gemm' && node.attributes.some((a) => a.name === 'transA' && a.i === 1n)) {
     throw new LayerLensError(`the output projection ${describe(node)} transposes its input (transA = 1), which the lens does not handle`);
   }
-  return { head: node, bias, input: node.inputs[0] };
+  return { head: node, after, input: throughCasts(index, node.inputs[0]) };
 }
 
 /** Steps back over Cast nodes (fp16 models normalise in fp32). */
@@ -227,7 +241,7 @@ export function findLayerLens(graph: OnnxGraph, options: FindLensOptions = {}): 
     throw new LayerLensError(`the graph has no output "${logits}" (outputs: ${graph.outputs.map((o) => o.name).join(', ')})`);
   }
   const index = new GraphIndex(graph);
-  const { head, bias, input } = findProjection(index, logits);
+  const { head, after, input } = findProjection(index, logits);
   const norm = findFinalNorm(index, input);
   const below = walkStream(index, norm.streamBelow);
   const sums = norm.sums + below.length - 1;
@@ -254,6 +268,6 @@ export function findLayerLens(graph: OnnxGraph, options: FindLensOptions = {}): 
     hidden,
     logits,
     finalNorm: { opType: norm.opType, node: norm.node, input: norm.input },
-    projection: { head, bias, weight, tied: weight === null || table === null ? null : weight === table },
+    projection: { head, after, weight, tied: weight === null || table === null ? null : weight === table },
   };
 }

@@ -49,9 +49,17 @@ export interface NewGraph {
 }
 
 export interface ModelFragment {
-  graph: { nodes: readonly NewNode[]; inputs?: readonly NewValueInfo[]; outputs?: readonly NewValueInfo[] };
+  graph: {
+    nodes: readonly NewNode[];
+    inputs?: readonly NewValueInfo[];
+    outputs?: readonly NewValueInfo[];
+    /** Small weights, for building whole test models; the lens itself adds none. */
+    initializers?: readonly { name: string; tensor: SmallTensor }[];
+  };
   /** Operator sets to add: only domains the model does not import yet (a second entry for one is an error). */
   opsets?: readonly { domain: string; version: number }[];
+  /** Set only when the fragment is a whole model: appended, it would overwrite the model's. */
+  irVersion?: number;
 }
 
 function encodeTensor(tensor: SmallTensor, name = ''): WireWriter {
@@ -111,6 +119,7 @@ export function encodeValueInfo(info: NewValueInfo): WireWriter {
 
 function encodeGraphBody(w: WireWriter, graph: ModelFragment['graph']): void {
   for (const node of graph.nodes) w.message(1, encodeNode(node));
+  for (const init of graph.initializers ?? []) w.message(5, encodeTensor(init.tensor, init.name));
   for (const input of graph.inputs ?? []) w.message(11, encodeValueInfo(input));
   for (const output of graph.outputs ?? []) w.message(12, encodeValueInfo(output));
 }
@@ -124,6 +133,7 @@ export function encodeGraph(graph: NewGraph): WireWriter {
 /** A ModelProto holding only what is to be merged into an existing model. */
 export function encodeModelFragment(fragment: ModelFragment): Uint8Array {
   const w = new WireWriter();
+  if (fragment.irVersion !== undefined) w.varint(1, fragment.irVersion);
   for (const opset of fragment.opsets ?? []) {
     w.message(8, new WireWriter().string(1, opset.domain).varint(2, opset.version));
   }

@@ -47,7 +47,7 @@ describe('finding the layer lens', () => {
     const plan = findLayerLens(g, { numLayers: 3 });
     expect(plan.hidden).toEqual(['emb', 'h_1', 'h_2']);
     expect(plan.finalNorm).toMatchObject({ opType: 'LayerNormalization', input: 'h_3' });
-    expect(plan.projection).toMatchObject({ weight: 'wte', tied: true, bias: null });
+    expect(plan.projection).toMatchObject({ weight: 'wte', tied: true, after: [] });
   });
 
   it('reads RMS norms with an untied head and a bias', () => {
@@ -59,7 +59,7 @@ describe('finding the layer lens', () => {
     const plan = findLayerLens(g);
     expect(plan.hidden).toEqual(['emb', 'h_1']);
     expect(plan.projection.tied).toBe(false);
-    expect(plan.projection.bias?.opType).toBe('Add');
+    expect(plan.projection.after.map((n) => n.opType)).toEqual(['Add']);
     expect(plan.projection.head.opType).toBe('MatMul');
   });
 
