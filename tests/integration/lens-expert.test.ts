@@ -1,8 +1,9 @@
 /**
  * The layer lens on a real graph: the bundled expert stripped of its layer_logits branch (the form
  * published exports have), extended by the lens, gives the early-exit logits the expert's own
- * export gives, to 1e-4, and the reference numbers PyTorch wrote for it. Everything else the model
- * computes stays as it was.
+ * export gives, to 1e-4, and the reference numbers PyTorch wrote for it, in onnxruntime-node and
+ * in onnxruntime-web's WASM build (the site's runtime). Everything else the model computes stays
+ * as it was.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addLayerLens, LAYER_LOGITS_FLAG, LAYER_LOGITS_OUTPUT } from '../../src/lib/runtime/model/lens/extend-lens';
 import { EXPERT_ONNX, plainExpertPath, ROOT } from './support/lens-models';
+import { RUNTIMES, type Runtime } from './support/ort-runtimes';
 
 const TOLERANCE = 1e-4;
 const config = JSON.parse(readFileSync(join(ROOT, 'public', 'models', 'expert', 'config.json'), 'utf8'));
@@ -35,24 +37,24 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return m;
 }
 
-const int64 = (values: number[], dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
+const int64 = (rt: Runtime, values: number[], dims: number[]) => new rt.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 /** Feeds for rows of equal length after `past` cached positions; `cache` holds present.* of an earlier run. */
-function feeds(ids: number[][], past: number, cache: Record<string, ort.Tensor> | null, flag: boolean | null) {
+function feeds(ids: number[][], past: number, cache: Record<string, ort.Tensor> | null, flag: boolean | null, rt: Runtime = ort) {
   const B = ids.length;
   const T = ids[0].length;
   const f: Record<string, ort.Tensor> = {
-    input_ids: int64(ids.flat(), [B, T]),
-    attention_mask: int64(new Array<number>(B * (past + T)).fill(1), [B, past + T]),
-    position_ids: int64(ids.flatMap(() => range(past, past + T)), [B, T]),
+    input_ids: int64(rt, ids.flat(), [B, T]),
+    attention_mask: int64(rt, new Array<number>(B * (past + T)).fill(1), [B, past + T]),
+    position_ids: int64(rt, ids.flatMap(() => range(past, past + T)), [B, T]),
   };
   for (let i = 0; i < N; i++) {
     for (const kv of ['key', 'value']) {
-      f[`past_key_values.${i}.${kv}`] = cache?.[`present.${i}.${kv}`] ?? new ort.Tensor('float32', new Float32Array(0), [B, HEADS, 0, HEAD_DIM]);
+      f[`past_key_values.${i}.${kv}`] = cache?.[`present.${i}.${kv}`] ?? new rt.Tensor('float32', new Float32Array(0), [B, HEADS, 0, HEAD_DIM]);
     }
   }
-  if (flag !== null) f[LAYER_LOGITS_FLAG] = new ort.Tensor('bool', [flag], []);
+  if (flag !== null) f[LAYER_LOGITS_FLAG] = new rt.Tensor('bool', [flag], []);
   return f;
 }
 
@@ -86,29 +88,37 @@ describe('layer lens on the expert exported without layer_logits', () => {
     expect(lensed.inputNames).toContain(LAYER_LOGITS_FLAG);
   });
 
-  it('equals the export\'s own layer_logits and PyTorch\'s, to 1e-4, on real prompts', async () => {
-    for (const p of fixture.prompts) {
-      const [mine, theirs] = await Promise.all([lensed.run(feeds([p.ids], 0, null, true)), own.run(feeds([p.ids], 0, null, true))]);
-      expect(mine[LAYER_LOGITS_OUTPUT].dims).toEqual([N + 1, 1, V]);
-      expect(maxAbsDiff(data(mine[LAYER_LOGITS_OUTPUT]), data(theirs[LAYER_LOGITS_OUTPUT])), p.text).toBeLessThanOrEqual(TOLERANCE);
-      const reference = fixtureData.subarray(p.layer_logits.offset, p.layer_logits.offset + (N + 1) * V);
-      expect(maxAbsDiff(data(mine[LAYER_LOGITS_OUTPUT]), reference), p.text).toBeLessThanOrEqual(TOLERANCE);
-    }
-  });
+  describe.each(RUNTIMES)('in %s', (_, rt) => {
+    let withLens: ort.InferenceSession;
+    let exported: ort.InferenceSession;
+    beforeAll(async () => {
+      [withLens, exported] = await Promise.all([rt.InferenceSession.create(lensedBytes), rt.InferenceSession.create(EXPERT_ONNX)]);
+    });
 
-  it('reads the last position of every row, through the KV cache, in a batch of two', async () => {
-    const [a, b] = fixture.prompts;
-    const T = Math.min(a.ids.length, b.ids.length) - 1;
-    const rows = [a.ids.slice(0, T), b.ids.slice(0, T)];
-    const next = [[a.ids[T]], [b.ids[T]]];
-    const [mineFirst, theirsFirst] = await Promise.all([lensed.run(feeds(rows, 0, null, true)), own.run(feeds(rows, 0, null, true))]);
-    expect(maxAbsDiff(data(mineFirst[LAYER_LOGITS_OUTPUT]), data(theirsFirst[LAYER_LOGITS_OUTPUT]))).toBeLessThanOrEqual(TOLERANCE);
-    const [mine, theirs] = await Promise.all([
-      lensed.run(feeds(next, T, mineFirst as Record<string, ort.Tensor>, true)),
-      own.run(feeds(next, T, theirsFirst as Record<string, ort.Tensor>, true)),
-    ]);
-    expect(mine[LAYER_LOGITS_OUTPUT].dims).toEqual([N + 1, 2, V]);
-    expect(maxAbsDiff(data(mine[LAYER_LOGITS_OUTPUT]), data(theirs[LAYER_LOGITS_OUTPUT]))).toBeLessThanOrEqual(TOLERANCE);
+    it('equals the export\'s own layer_logits and PyTorch\'s, to 1e-4, on real prompts', async () => {
+      for (const p of fixture.prompts) {
+        const [mine, theirs] = await Promise.all([withLens.run(feeds([p.ids], 0, null, true, rt)), exported.run(feeds([p.ids], 0, null, true, rt))]);
+        expect(mine[LAYER_LOGITS_OUTPUT].dims).toEqual([N + 1, 1, V]);
+        expect(maxAbsDiff(data(mine[LAYER_LOGITS_OUTPUT]), data(theirs[LAYER_LOGITS_OUTPUT])), p.text).toBeLessThanOrEqual(TOLERANCE);
+        const reference = fixtureData.subarray(p.layer_logits.offset, p.layer_logits.offset + (N + 1) * V);
+        expect(maxAbsDiff(data(mine[LAYER_LOGITS_OUTPUT]), reference), p.text).toBeLessThanOrEqual(TOLERANCE);
+      }
+    });
+
+    it('reads the last position of every row, through the KV cache, in a batch of two', async () => {
+      const [a, b] = fixture.prompts;
+      const T = Math.min(a.ids.length, b.ids.length) - 1;
+      const rows = [a.ids.slice(0, T), b.ids.slice(0, T)];
+      const next = [[a.ids[T]], [b.ids[T]]];
+      const [mineFirst, theirsFirst] = await Promise.all([withLens.run(feeds(rows, 0, null, true, rt)), exported.run(feeds(rows, 0, null, true, rt))]);
+      expect(maxAbsDiff(data(mineFirst[LAYER_LOGITS_OUTPUT]), data(theirsFirst[LAYER_LOGITS_OUTPUT]))).toBeLessThanOrEqual(TOLERANCE);
+      const [mine, theirs] = await Promise.all([
+        withLens.run(feeds(next, T, mineFirst as Record<string, ort.Tensor>, true, rt)),
+        exported.run(feeds(next, T, theirsFirst as Record<string, ort.Tensor>, true, rt)),
+      ]);
+      expect(mine[LAYER_LOGITS_OUTPUT].dims).toEqual([N + 1, 2, V]);
+      expect(maxAbsDiff(data(mine[LAYER_LOGITS_OUTPUT]), data(theirs[LAYER_LOGITS_OUTPUT]))).toBeLessThanOrEqual(TOLERANCE);
+    });
   });
 
   it('entry N is the logits at the last position exactly; with the flag off the output is empty', async () => {
