@@ -1,8 +1,10 @@
 /**
  * What adding the layer lens costs at load time, in time and memory, on an ONNX file:
- *   node --expose-gc --import tsx scripts/lens-cost.ts [model.onnx]
+ *   node --expose-gc --import tsx scripts/lens-cost.ts [model.onnx] [--pad-mb N]
  * (default: the bundled expert stripped of layer_logits, tests/.cache/lens/expert-plain.onnx,
- * which `npx vitest run tests/integration/lens-expert.test.ts` builds). Each phase is timed
+ * which `npx vitest run tests/integration/lens-expert.test.ts` builds). --pad-mb adds an unused
+ * initializer of N MB, to see how the cost grows with a model's size (reading skips weight data,
+ * so it should not; the one copy should). Each phase is timed
  * over several runs (median); memory is what the process holds after each phase, with the
  * model's own bytes already loaded, so the numbers are the lens's additions to a load.
  */
@@ -12,13 +14,25 @@ import { findLayerLens } from '../src/lib/runtime/model/lens/find-lens';
 import { layerLensFragment } from '../src/lib/runtime/model/lens/extend-lens';
 import { readOnnxModel } from '../src/lib/runtime/model/lens/onnx-read';
 import { appendToModel } from '../src/lib/runtime/model/lens/onnx-write';
+import { WireWriter } from '../src/lib/runtime/model/lens/protobuf-wire';
 
 const RUNS = 7;
-const path = process.argv[2] ?? join(import.meta.dirname, '..', 'tests', '.cache', 'lens', 'expert-plain.onnx');
+const args = process.argv.slice(2);
+const padAt = args.indexOf('--pad-mb');
+const padMb = padAt >= 0 ? Number(args.splice(padAt, 2)[1]) : 0;
+const path = args[0] ?? join(import.meta.dirname, '..', 'tests', '.cache', 'lens', 'expert-plain.onnx');
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc so memory can be measured after collection');
 
-const bytes = new Uint8Array(readFileSync(path));
+/** The file, followed by a graph fragment holding one unused float initializer of `mb` MB. */
+function padded(file: Uint8Array, mb: number): Uint8Array {
+  if (mb <= 0) return file;
+  const size = mb << 20;
+  const tensor = new WireWriter().varint(1, size / 4).varint(2, 1).string(8, 'lens_cost_padding').bytes(9, new Uint8Array(size));
+  return appendToModel(file, new WireWriter().message(7, new WireWriter().message(5, tensor)).finish());
+}
+
+const bytes = padded(new Uint8Array(readFileSync(path)), padMb);
 const MB = (n: number) => `${(n / 2 ** 20).toFixed(2)} MB`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
