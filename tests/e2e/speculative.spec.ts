@@ -13,6 +13,7 @@ import { DEFAULT_PARAMS, speculativeSpec, targetSpec, type SpeculativeParams } f
 import { SPEED_TOKENS } from '../../src/components/widgets/speculative-sampler/speed';
 import { totalVariation, type SamplingTrace, type SpeculativeGreedyTrace, type SpeculativeTrace } from '../../src/lib/decoding';
 import type { StepMessage } from '../../src/lib/runtime/protocol';
+import { fakeHub } from './support/fake-hub';
 import { collectPageErrors, seriousAccessibilityViolations, waitForIslandOf } from './support/page-checks';
 
 const PAGE = '/explainers/04-speculative-sampling/';
@@ -90,6 +91,40 @@ test('rounds step on the real models and show the q, p, r and verdicts the sessi
   await expect(widget.getByTestId('generated')).toContainText(text);
 
   expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('rounds, the exactness experiment and the speed measurement run on a Hub pair once the reader agrees', async ({ page }) => {
+  test.setTimeout(240_000);
+  const errors = collectPageErrors(page);
+  const requested: string[] = [];
+  // The stand-in Hub serves the bundled files under SmolLM2's names, so the rounds must be the bundled pair's.
+  await fakeHub(page.context(), requested);
+  const params: SpeculativeParams = { ...DEFAULT_PARAMS, gamma: 3, seed: 5, rounds: 10 };
+  const expected = await computeExample({ id: 'check-hub', spec: speculativeSpec(params), steps: 2 });
+
+  await page.goto(`${PAGE}?spec.pair=smollm2&spec.gamma=3&spec.seed=5&spec.rounds=10`);
+  const widget = page.locator(WIDGET);
+  await waitForIslandOf(page, WIDGET);
+  await widget.getByRole('alertdialog', { name: 'Download SmolLM2 135M / 360M (Hub)?' }).getByRole('button', { name: 'Download and use them' }).click();
+  await expect(widget.locator('figcaption')).toHaveText('Speculative sampling: SmolLM2-135M-Instruct (Hub, 4-bit) drafts, SmolLM2-360M-Instruct (Hub, 4-bit) verifies');
+  const step = widget.getByRole('button', { name: 'Step →' });
+  for (let i = 1; i <= 2; i++) {
+    await expect(step).toBeEnabled({ timeout: 120_000 });
+    await step.click();
+    await expect(widget.getByTestId('step-count')).toHaveText(String(i), { timeout: 60_000 });
+    await expectRound(widget, expected.steps[i - 1]);
+  }
+  expect(requested).toContain('/HuggingFaceTB/SmolLM2-360M-Instruct/resolve/main/onnx/model_q4.onnx');
+  expect(requested).toContain('/HuggingFaceTB/SmolLM2-135M-Instruct/resolve/main/onnx/model_q4.onnx');
+
+  // The two experiments run on the pair the figure runs on (they load no other model).
+  const panel = page.getByTestId('exactness');
+  await panel.getByTestId('exact-run').click();
+  await expect(panel.getByTestId('exact-rounds')).toHaveText('10', { timeout: 120_000 });
+  await page.getByTestId('speed-run').click();
+  await expect(page.getByTestId('speed-measured')).toHaveText(/^\d+\.\d\d×$/, { timeout: 120_000 });
+  expect(requested.filter((path) => path.includes('/resolve/') && !path.includes('SmolLM2'))).toEqual([]);
   expect(errors).toEqual([]);
 });
 

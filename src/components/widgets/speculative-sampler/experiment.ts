@@ -10,7 +10,8 @@
 import { totalVariation, type SamplingTrace } from '../../../lib/decoding';
 import type { RuntimeClient, SessionHandle } from '../../../lib/runtime/client';
 import type { SessionSpec } from '../../../lib/runtime/protocol';
-import { DRAFT, TARGET, speculativeSpec, targetSpec, type SpeculativeParams } from './params';
+import { BUNDLED_PAIR, type ModelPair } from '../../../lib/runtime/registry';
+import { speculativeSpec, targetSpec, type SpeculativeParams } from './params';
 
 export interface ExactnessRow {
   token: number;
@@ -43,8 +44,8 @@ export function experimentSeed(params: SpeculativeParams, i: number): number {
 }
 
 /** The target's processed distribution at the prompt: the first step of target-only sampling. */
-async function targetDistribution(client: RuntimeClient, params: SpeculativeParams, vocabSize: number): Promise<Float32Array> {
-  const handle = await client.open(targetSpec(params, vocabSize));
+async function targetDistribution(client: RuntimeClient, params: SpeculativeParams, vocabSize: number, pair: ModelPair): Promise<Float32Array> {
+  const handle = await client.open(targetSpec(params, vocabSize, pair));
   try {
     const reply = await handle.step();
     if (reply.kind !== 'step') throw new Error(`The target stopped at the prompt: ${reply.message}`);
@@ -102,17 +103,18 @@ export async function runExactness(
   client: RuntimeClient,
   params: SpeculativeParams,
   options: ExactnessOptions,
+  pair: ModelPair = BUNDLED_PAIR,
   top = 12,
 ): Promise<ExactnessResult> {
   // One more reference to each model, so a widget released meanwhile cannot free them mid-run.
-  const loaded = await client.load(TARGET);
-  await client.load(DRAFT);
+  const loaded = await client.load(pair.large);
+  await client.load(pair.small);
   try {
     const vocabSize = loaded.model.vocabSize;
-    const p = await targetDistribution(client, params, vocabSize);
+    const p = await targetDistribution(client, params, vocabSize, pair);
     const total = 2 * options.rounds;
-    const speculative = await firstTokens(client, speculativeSpec(params), params, options, (done) => options.onProgress?.(done, total));
-    const control = await firstTokens(client, targetSpec(params, 1), params, options, (done) =>
+    const speculative = await firstTokens(client, speculativeSpec(params, pair), params, options, (done) => options.onProgress?.(done, total));
+    const control = await firstTokens(client, targetSpec(params, 1, pair), params, options, (done) =>
       options.onProgress?.(options.rounds + done, total),
     );
     const empirical = distributionOf(speculative, vocabSize);
@@ -125,7 +127,7 @@ export async function runExactness(
       rows: rowsOf(p, empirical, controlDist, top),
     };
   } finally {
-    await client.releaseModel(TARGET).catch(() => undefined);
-    await client.releaseModel(DRAFT).catch(() => undefined);
+    await client.releaseModel(pair.large).catch(() => undefined);
+    await client.releaseModel(pair.small).catch(() => undefined);
   }
 }
