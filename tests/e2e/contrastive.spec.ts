@@ -107,11 +107,11 @@ test('the figure runs on a Hub pair once the reader agrees, through the Hub code
   await page.goto(`${PAGE}?cd.pair=smollm2&cd.amateur=expert-early`);
   await waitForIslandOf(page, WIDGET);
   const widget = page.locator(WIDGET);
-  await expect(widget.locator('figcaption')).toContainText('Bundled expert (8 layers × 224) as the expert');
+  await expect(widget.locator('figcaption')).toHaveText('Contrastive decoding step by step: the expert (8 layers) against the amateur (early checkpoint)');
   const consent = widget.getByRole('alertdialog', { name: 'Download SmolLM2 135M / 360M (Hub)?' });
   await consent.getByRole('button', { name: 'Download and use them' }).click();
   await expect(consent).toBeHidden();
-  await expect(widget.locator('figcaption')).toContainText('SmolLM2-360M-Instruct (Hub, 4-bit) as the expert, SmolLM2-135M-Instruct (Hub, 4-bit) as the amateur');
+  await expect(widget.locator('figcaption')).toHaveText('Contrastive decoding step by step: the expert (SmolLM2 360M) against the amateur (SmolLM2 135M)');
   // Hub models have no early checkpoint: that amateur is off and the hint says why.
   await expect(widget.getByRole('radio', { name: "Expert's early checkpoint" })).toBeDisabled();
   await expect(widget.getByText('Hub models publish no early checkpoint of their own run')).toBeVisible();
@@ -122,6 +122,8 @@ test('the figure runs on a Hub pair once the reader agrees, through the Hub code
     await step.click();
     await expect(widget.getByTestId('step-count')).toHaveText(String(i), { timeout: 60_000 });
   }
+  await expect(widget.getByRole('heading', { name: 'Expert (SmolLM2 360M)' })).toBeVisible();
+  await expect(widget.getByRole('heading', { name: 'Amateur (SmolLM2 135M)' })).toBeVisible();
   expect(requested).toContain('/HuggingFaceTB/SmolLM2-360M-Instruct/resolve/main/onnx/model_q4.onnx');
   expect(requested).toContain('/HuggingFaceTB/SmolLM2-135M-Instruct/resolve/main/onnx/model_q4.onnx');
   const expected = await computeExample({ id: 'check-hub', spec: contrastiveSpec({ ...DEFAULT_PARAMS, amateur: 'amateur' }), steps: 2 });
@@ -209,6 +211,28 @@ test('the long generation runs greedy, nucleus and CD to the chosen length with 
   await expect(widget.getByTestId('text-greedy')).toHaveText(expected.get('greedy')!.text);
 
   expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('the long generation runs its three methods on a Hub pair once the reader agrees', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = collectPageErrors(page);
+  const requested: string[] = [];
+  await fakeHub(page.context(), requested);
+  await page.goto(`${PAGE}?cdgen.pair=smollm2&cdgen.length=8`);
+  await waitForIslandOf(page, GENERATION);
+  const widget = page.locator(GENERATION);
+  await widget.getByRole('alertdialog', { name: 'Download SmolLM2 135M / 360M (Hub)?' }).getByRole('button', { name: 'Download and use them' }).click();
+  await expect(widget.locator('figcaption')).toHaveText('A long generation: the expert (SmolLM2 360M) alone and against the amateur (SmolLM2 135M)');
+  // New models: the sessions start again from the prompt and play on to the chosen length.
+  await expect(widget.getByTestId('step-count')).toHaveText('8', { timeout: 120_000 });
+  // The stand-in Hub serves the bundled files under SmolLM2's names: each text is the bundled pair's.
+  const specs = generationSpecs(GEN_DEFAULTS);
+  for (const { key } of METHODS) {
+    const run = await computeExample({ id: `hub-${key}`, spec: specs[key], steps: 8 });
+    await expect(widget.getByTestId(`text-${key}`)).toHaveText(run.steps.map((s) => s.text ?? '').join(''));
+  }
+  expect(requested).toContain('/HuggingFaceTB/SmolLM2-135M-Instruct/resolve/main/onnx/model_q4.onnx');
   expect(errors).toEqual([]);
 });
 

@@ -107,7 +107,7 @@ test('rounds, the exactness experiment and the speed measurement run on a Hub pa
   const widget = page.locator(WIDGET);
   await waitForIslandOf(page, WIDGET);
   await widget.getByRole('alertdialog', { name: 'Download SmolLM2 135M / 360M (Hub)?' }).getByRole('button', { name: 'Download and use them' }).click();
-  await expect(widget.locator('figcaption')).toHaveText('Speculative sampling: SmolLM2-135M-Instruct (Hub, 4-bit) drafts, SmolLM2-360M-Instruct (Hub, 4-bit) verifies');
+  await expect(widget.locator('figcaption')).toHaveText('Speculative sampling: the draft (SmolLM2 135M) proposes, the target (SmolLM2 360M) verifies');
   const step = widget.getByRole('button', { name: 'Step →' });
   for (let i = 1; i <= 2; i++) {
     await expect(step).toBeEnabled({ timeout: 120_000 });

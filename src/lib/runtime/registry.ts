@@ -20,6 +20,11 @@ export interface ModelEntry {
   /** The registry id (what load() and session specs name). */
   id: string;
   label: string;
+  /**
+   * A few words that tell the model apart within its role, for captions and chart titles: a figure
+   * writes "the expert (8 layers)" or "the expert (SmolLM2 360M)".
+   */
+  shortLabel: string;
   source: ModelSource;
   dtype: ModelDtype;
   /** Bytes downloaded on a first visit: every file the load fetches. */
@@ -76,6 +81,7 @@ export const MODELS: readonly ModelEntry[] = [
   {
     id: 'amateur',
     label: 'Bundled amateur (1 layer × 128)',
+    shortLabel: '1 layer',
     source: { kind: 'bundled', folder: 'amateur' },
     dtype: 'fp32',
     downloadBytes: 3_163_265,
@@ -87,6 +93,7 @@ export const MODELS: readonly ModelEntry[] = [
   {
     id: 'expert',
     label: 'Bundled expert (8 layers × 224)',
+    shortLabel: '8 layers',
     source: { kind: 'bundled', folder: 'expert' },
     dtype: 'fp32',
     downloadBytes: 23_493_376,
@@ -98,6 +105,7 @@ export const MODELS: readonly ModelEntry[] = [
   {
     id: 'expert-early',
     label: 'Bundled expert, early checkpoint',
+    shortLabel: 'early checkpoint',
     source: { kind: 'bundled', folder: 'expert-early' },
     dtype: 'fp32',
     downloadBytes: 23_493_381,
@@ -109,6 +117,7 @@ export const MODELS: readonly ModelEntry[] = [
   {
     id: 'smollm2-135m',
     label: 'SmolLM2-135M-Instruct (Hub, 4-bit)',
+    shortLabel: 'SmolLM2 135M',
     source: { kind: 'hub', repo: 'HuggingFaceTB/SmolLM2-135M-Instruct', revision: 'main' },
     dtype: 'q4',
     downloadBytes: 200_000_000,
@@ -120,6 +129,7 @@ export const MODELS: readonly ModelEntry[] = [
   {
     id: 'smollm2-360m',
     label: 'SmolLM2-360M-Instruct (Hub, 4-bit)',
+    shortLabel: 'SmolLM2 360M',
     source: { kind: 'hub', repo: 'HuggingFaceTB/SmolLM2-360M-Instruct', revision: 'main' },
     dtype: 'q4',
     downloadBytes: 400_000_000,
@@ -131,6 +141,7 @@ export const MODELS: readonly ModelEntry[] = [
   {
     id: 'qwen2.5-0.5b',
     label: 'Qwen2.5-0.5B-Instruct (Hub, 4-bit)',
+    shortLabel: 'Qwen2.5 0.5B',
     source: { kind: 'hub', repo: 'onnx-community/Qwen2.5-0.5B-Instruct', revision: 'main' },
     dtype: 'q4',
     downloadBytes: 800_000_000,
@@ -142,6 +153,7 @@ export const MODELS: readonly ModelEntry[] = [
   {
     id: 'qwen2.5-1.5b',
     label: 'Qwen2.5-1.5B-Instruct (Hub, 4-bit)',
+    shortLabel: 'Qwen2.5 1.5B',
     source: { kind: 'hub', repo: 'onnx-community/Qwen2.5-1.5B-Instruct', revision: 'main' },
     dtype: 'q4',
     downloadBytes: 1_600_000_000,
@@ -153,6 +165,7 @@ export const MODELS: readonly ModelEntry[] = [
   {
     id: 'distilgpt2',
     label: 'DistilGPT2 (Hub, 8-bit)',
+    shortLabel: 'DistilGPT2',
     source: { kind: 'hub', repo: 'Xenova/distilgpt2', revision: 'main' },
     dtype: 'q8',
     downloadBytes: 90_000_000,
@@ -164,6 +177,7 @@ export const MODELS: readonly ModelEntry[] = [
   {
     id: 'gpt2',
     label: 'GPT-2 small (Hub, 8-bit)',
+    shortLabel: 'GPT-2 small',
     source: { kind: 'hub', repo: 'Xenova/gpt2', revision: 'main' },
     dtype: 'q8',
     downloadBytes: 130_000_000,
@@ -192,6 +206,11 @@ export function pairById(id: string): ModelPair {
 
 export function findModel(id: string, extra: readonly ModelEntry[] = []): ModelEntry | undefined {
   return [...extra, ...MODELS].find((entry) => entry.id === id);
+}
+
+/** A model's short label, or its id if the registry does not know it. */
+export function shortLabelOf(id: string): string {
+  return findModel(id)?.shortLabel ?? id;
 }
 
 /** "17.8 MB": sizes for people, in decimal megabytes like download dialogs. */

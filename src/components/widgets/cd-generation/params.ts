@@ -3,9 +3,11 @@
  * continued by greedy decoding, nucleus sampling (p = 0.95) and contrastive decoding.
  */
 import type { SessionSpec } from '../../../lib/runtime/protocol';
+import { BUNDLED_PAIR, type ModelPair } from '../../../lib/runtime/registry';
 import { defaultValues, type ParamSchema, type ParamValues } from '../../../lib/site/url-state';
+import { PAIR_PARAM } from '../shared/model-pair';
 import type { ExampleDefinition } from '../shared/precomputed';
-import { AMATEUR_CONTEXTS, AMATEURS, VARIANTS } from '../contrastive-decoding/params';
+import { AMATEUR_CONTEXTS, AMATEURS, contrastiveSpec, VARIANTS } from '../contrastive-decoding/params';
 
 export const PREFIX = 'cdgen';
 export const DEFAULT_PROMPT = 'Once upon a time, in a small village,';
@@ -23,6 +25,7 @@ export const SCHEMA = {
   beta: { kind: 'number', label: 'Beta', min: 0, max: 2, default: 0.5, step: 0.05 },
   amateur: { kind: 'choice', label: 'Amateur', values: AMATEURS, default: 'amateur' as const },
   context: { kind: 'choice', label: 'Amateur context', values: AMATEUR_CONTEXTS, default: 'ignorePrefix' as const },
+  pair: PAIR_PARAM,
 } satisfies ParamSchema;
 
 export type GenerationParams = ParamValues<typeof SCHEMA>;
@@ -40,23 +43,15 @@ export const METHODS: readonly { key: MethodKey; label: string; short: string }[
 /** The traces are not drawn here, only the tokens, so each keeps the shortest top list. */
 const TOP_N = 1;
 
-/** The session spec of each method; the length is not part of a spec (it is how far to run). */
-export function generationSpecs(p: GenerationParams): Record<MethodKey, SessionSpec> {
+/**
+ * The session spec of each method on the pair's large model (CD against its amateur, built as the
+ * step-by-step figure builds it); the length is not part of a spec (it is how far to run).
+ */
+export function generationSpecs(p: GenerationParams, pair: ModelPair = BUNDLED_PAIR): Record<MethodKey, SessionSpec> {
   return {
-    greedy: { method: 'sampling', model: 'expert', prompt: p.prompt, sampling: { temperature: 0 }, topN: TOP_N },
-    nucleus: { method: 'sampling', model: 'expert', prompt: p.prompt, sampling: { temperature: 1, topP: NUCLEUS_P }, seed: p.seed, topN: TOP_N },
-    cd: {
-      method: 'contrastive',
-      expert: 'expert',
-      amateur: p.amateur,
-      prompt: p.prompt,
-      contrastive:
-        p.variant === 'li2022'
-          ? { variant: 'li2022', alpha: p.alpha, amateurTemperature: p.tau }
-          : { variant: 'obrien2023', alpha: p.alpha, beta: p.beta },
-      amateurContext: p.context,
-      topN: TOP_N,
-    },
+    greedy: { method: 'sampling', model: pair.large, prompt: p.prompt, sampling: { temperature: 0 }, topN: TOP_N },
+    nucleus: { method: 'sampling', model: pair.large, prompt: p.prompt, sampling: { temperature: 1, topP: NUCLEUS_P }, seed: p.seed, topN: TOP_N },
+    cd: { ...contrastiveSpec(p, pair), topN: TOP_N },
   };
 }
 
