@@ -26,6 +26,7 @@ function bundled(id: string): Promise<LoadedRegistryModel> {
       ...loaded,
       entry,
       device: { device: 'cpu' as const, reason: 'precomputed in Node' },
+      lens: null,
       bytes: 0,
       loadMs: 0,
       warmupMs: 0,

@@ -2,22 +2,15 @@
  * The playground: every method steps together on the real models, each pane shows what the same
  * session gives in Node, back and reset work for all, and the parameters round-trip the URL.
  */
-import { statSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { BUNDLED_PAIR, findModel, formatBytes } from '../../src/lib/runtime/registry';
 import { DEFAULT_PARAMS, METHODS } from '../../src/components/widgets/playground/params';
 import { computeExample } from '../../scripts/precompute-lib';
-import { fakeHub } from './support/fake-hub';
+import { fakeHub, listedBytes } from './support/fake-hub';
 import { collectPageErrors, seriousAccessibilityViolations, waitForIslandOf } from './support/page-checks';
 
 const PAGE = '/explainers/05-playground/';
 const WIDGET = 'figure[data-widget="playground"]';
-
-/** What the stand-in Hub lists for a model it serves from a bundled folder (see fake-hub.ts). */
-function hubBytes(folder: string): number {
-  const files = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'];
-  return files.reduce((sum, file) => sum + statSync(new URL(`../../public/models/${folder}/${file}`, import.meta.url)).size, 0);
-}
 
 test('every method steps together and shows the text its session gives', async ({ page }) => {
   test.setTimeout(180_000);
@@ -75,7 +68,7 @@ test('a Hub pair is downloaded only after the reader agrees, then every method r
   const widget = page.locator(WIDGET);
   const consent = widget.getByRole('alertdialog', { name: 'Download SmolLM2 135M / 360M (Hub)?' });
   // The size is the stand-in Hub's file listing of what the load fetches: config and tokenizer files and the 4-bit weights.
-  await expect(consent.getByTestId('download-size')).toContainText(`This downloads ${formatBytes(hubBytes('expert') + hubBytes('amateur'))} from huggingface.co`);
+  await expect(consent.getByTestId('download-size')).toContainText(`This downloads ${formatBytes(listedBytes('SmolLM2-360M-Instruct') + listedBytes('SmolLM2-135M-Instruct'))} from huggingface.co`);
   await expect(consent.getByTestId('download-size')).toContainText("as the Hub's file listing gives it now");
   await expect(consent.getByTestId('device-warning')).toContainText('Running them takes at least that much memory');
   // The bundled models run meanwhile; the Hub was asked only for its file listings.
@@ -92,7 +85,12 @@ test('a Hub pair is downloaded only after the reader agrees, then every method r
   await expect(widget.getByTestId('step-count')).toHaveText('1', { timeout: 60_000 });
   expect(requested).toContain('/HuggingFaceTB/SmolLM2-360M-Instruct/resolve/main/onnx/model_q4.onnx');
   expect(requested).toContain('/HuggingFaceTB/SmolLM2-135M-Instruct/resolve/main/onnx/model_q4.onnx');
-  await expect(widget.locator('section[data-method="dola"]')).toContainText('on the bundled expert (Hub models have no layer_logits)');
+  // DoLa runs on the Hub expert, whose served graph has no layer_logits: the worker's layer lens
+  // added them, and the step equals DoLa on the bundled expert (same weights).
+  const dola = METHODS.find((m) => m.id === 'dola')!;
+  await expect(widget.locator('section[data-method="dola"]')).toContainText('early exits added in this browser by the layer lens');
+  const expectedDola = await computeExample({ id: 'hub-dola', spec: dola.spec(DEFAULT_PARAMS, BUNDLED_PAIR), steps: 1 });
+  await expect(widget.locator('section[data-method="dola"]').getByTestId('text').locator('mark')).toHaveText(expectedDola.steps[0].text ?? '');
 
   // Back to the bundled pair without asking.
   await widget.getByLabel('Models').selectOption('bundled');

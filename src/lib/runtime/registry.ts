@@ -31,7 +31,7 @@ export interface ModelEntry {
   downloadBytes: number;
   /** Where downloadBytes comes from: measured on our files, or as listed on the Hub. */
   sizeSource: 'measured' | 'hub-listing' | 'estimate';
-  /** Whether the export has early-exit logits for every layer: DoLa needs them. */
+  /** Whether the export has early-exit logits for every layer; without them the worker adds them with the layer lens (worker/lens-fetch.ts). */
   layerLogits: boolean;
   /** Models with the same tokenizer family can be paired. */
   tokenizerFamily: string;

@@ -1,10 +1,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { BrowserContext } from '@playwright/test';
+import { plainExpertPath } from '../../integration/support/lens-models';
 
 /**
  * Stands in for huggingface.co (no internet here): answers the Hub's URL layout with the bundled
  * files, SmolLM2-135M as the amateur and SmolLM2-360M as the expert, so the opt-in path runs for
  * real in the browser: consent, download through the Hub code path, sessions on the new models.
+ * SmolLM2-360M's weights are the expert without its layer_logits, as published exports are: the
+ * worker's layer lens adds them back (logits and cache unchanged bit for bit), so DoLa on a Hub
+ * model runs through the real lens path too.
  *
  * It also answers the Hub's file listing (api/models/<repo>/tree/main) with those files' sizes,
  * unless `listing` is false (then the listing 404s, as when the Hub cannot be read).
@@ -14,32 +18,43 @@ import type { BrowserContext } from '@playwright/test';
  * redirect target against the Content-Security-Policy like any fetch. Playwright cannot route the
  * redirected request, so the bytes never arrive: this only shows whether the browser went there.
  */
+const FOLDERS: Record<string, string> = { 'SmolLM2-135M-Instruct': 'amateur', 'SmolLM2-360M-Instruct': 'expert' };
+const WEIGHTS = 'onnx/model_q4.onnx';
+const SMALL_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'];
+
+/** The local file the stand-in serves for a Hub repository's file, or null for a 404. */
+export function servedFile(repo: string, file: string): string | null {
+  const folder = FOLDERS[repo];
+  if (!folder || (file !== WEIGHTS && !SMALL_FILES.includes(file))) return null;
+  if (file === WEIGHTS && folder === 'expert') return plainExpertPath();
+  return new URL(`../../../public/models/${folder}/${file === WEIGHTS ? 'onnx/model.onnx' : file}`, import.meta.url).pathname;
+}
+
+/** What the stand-in's listing says a load of the repository fetches (bytes). */
+export function listedBytes(repo: string): number {
+  return [...SMALL_FILES, WEIGHTS].reduce((sum, file) => sum + statSync(servedFile(repo, file)!).size, 0);
+}
+
 export async function fakeHub(
   context: BrowserContext,
   requested: string[],
   options: { redirectModelsTo?: string; listing?: boolean } = {},
 ): Promise<void> {
-  const folders: Record<string, string> = { 'SmolLM2-135M-Instruct': 'amateur', 'SmolLM2-360M-Instruct': 'expert' };
   const serve = (path: string): Buffer | null => {
     const match = /^\/HuggingFaceTB\/([^/]+)\/resolve\/main\/(.+)$/.exec(path);
-    const folder = match ? folders[match[1]] : undefined;
-    if (!match || !folder) return null;
-    const file = match[2] === 'onnx/model_q4.onnx' ? 'onnx/model.onnx' : match[2];
-    try {
-      return readFileSync(new URL(`../../../public/models/${folder}/${file}`, import.meta.url));
-    } catch {
-      return null;
-    }
+    const file = match ? servedFile(match[1], match[2]) : null;
+    return file ? readFileSync(file) : null;
   };
   // The Hub's tree API, as the consent step reads it: the files above with their sizes.
   const listing = (path: string): object[] | null => {
     const match = /^\/api\/models\/HuggingFaceTB\/([^/]+)\/tree\/main$/.exec(path);
-    const folder = match ? folders[match[1]] : undefined;
-    if (!folder) return null;
-    const size = (file: string) => statSync(new URL(`../../../public/models/${folder}/${file}`, import.meta.url)).size;
-    const small = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'].map((file) => ({ type: 'file', path: file, size: size(file) }));
-    const weights = size('onnx/model.onnx');
-    return [{ type: 'directory', path: 'onnx', size: 0 }, ...small, { type: 'file', path: 'onnx/model_q4.onnx', size: 134, lfs: { size: weights } }];
+    if (!match || !FOLDERS[match[1]]) return null;
+    const size = (file: string) => statSync(servedFile(match[1], file)!).size;
+    return [
+      { type: 'directory', path: 'onnx', size: 0 },
+      ...SMALL_FILES.map((file) => ({ type: 'file', path: file, size: size(file) })),
+      { type: 'file', path: WEIGHTS, size: 134, lfs: { size: size(WEIGHTS) } },
+    ];
   };
   await context.route('https://huggingface.co/**', (route) => {
     const path = new URL(route.request().url()).pathname;

@@ -77,10 +77,10 @@ export const METHODS: PlaygroundMethod[] = [
   {
     id: 'dola',
     label: 'DoLa',
-    // Only the bundled expert has the early-exit logits DoLa reads, so DoLa stays on it.
+    // Hub exports have no early-exit logits: the worker's layer lens adds them to the large model's graph.
     describe: (_p, pair) =>
-      `high layer bucket, JSD, repetition penalty 1.2${pair.id === BUNDLED_PAIR.id ? '' : '; on the bundled expert (Hub models have no layer_logits)'}`,
-    spec: (p) => ({ method: 'dola', model: 'expert', prompt: p.prompt, layers: 'high', divergence: 'jsd', repetitionPenalty: 1.2, topN: TOP_N }),
+      `high layer bucket, JSD, repetition penalty 1.2${pair.id === BUNDLED_PAIR.id ? '' : '; early exits added in this browser by the layer lens'}`,
+    spec: (p, pair) => ({ method: 'dola', model: pair.large, prompt: p.prompt, layers: 'high', divergence: 'jsd', repetitionPenalty: 1.2, topN: TOP_N }),
   },
   {
     id: 'speculative',

@@ -14,6 +14,8 @@ import { classifyLoadError } from './classify-error';
 import { cacheNameFor, forgetCachedFiles, pruneOldCaches } from './browser-cache';
 import { chooseDevice, currentEnvironment, DeviceUnavailable, type DeviceEnvironment } from './device';
 import { FetchWatch } from './fetch-watch';
+import { withLayerLens, type LensOutcome } from './lens-fetch';
+import { weightFile } from '../hub-listing';
 import { watchGpuDevice } from './gpu-loss';
 import type { OrtBuild } from './ort-files';
 import { wasmThreads } from './wasm-threads';
@@ -49,6 +51,8 @@ export interface LoaderConfig {
 export interface LoadedRegistryModel extends LoadedModel {
   entry: ModelEntry;
   device: DeviceChoice;
+  /** For a Hub model without layer_logits: whether the layer lens extended its graph, and if not why. */
+  lens: LensOutcome | null;
   bytes: number;
   loadMs: number;
   warmupMs: number;
@@ -76,14 +80,21 @@ interface ProgressInfo {
  */
 let startedBuild: OrtBuild | null = null;
 
-function configureEnvironment(entry: ModelEntry, config: LoaderConfig, watch: FetchWatch, device: DeviceChoice): void {
+/** The fetch transformers.js uses for this model: Hub exports without layer_logits get the layer lens on their weights. */
+function modelFetch(entry: ModelEntry, watch: FetchWatch, onLens: (outcome: LensOutcome) => void): typeof fetch {
+  if (entry.source.kind !== 'hub' || entry.layerLogits) return watch.fetch;
+  const weights = `/${weightFile(entry.dtype)}`;
+  return withLayerLens(watch.fetch, (url) => new URL(url).pathname.endsWith(weights), onLens);
+}
+
+function configureEnvironment(entry: ModelEntry, config: LoaderConfig, fetchModel: typeof fetch, device: DeviceChoice): void {
   env.allowLocalModels = false;
   env.allowRemoteModels = true;
   env.useBrowserCache = config.useBrowserCache;
   env.cacheKey = cacheNameFor(entry);
   env.useFSCache = config.nodeCacheDir !== undefined;
   if (config.nodeCacheDir !== undefined) env.cacheDir = config.nodeCacheDir;
-  env.fetch = watch.fetch;
+  env.fetch = fetchModel;
   if (entry.source.kind === 'bundled') {
     env.remoteHost = config.bundledBaseUrl;
     env.remotePathTemplate = '{model}/';
@@ -213,7 +224,9 @@ export async function loadRegistryModel(
 
   let tokenizer: PreTrainedTokenizer;
   let pretrained: PreTrainedModel;
-  configureEnvironment(entry, config, watch, device);
+  let lens: LensOutcome | null = null;
+  const fetchModel = modelFetch(entry, watch, (outcome) => (lens = outcome));
+  configureEnvironment(entry, config, fetchModel, device);
   try {
     [tokenizer, pretrained] = await fromPretrained(entry, device, tracker.callback);
   } catch (error) {
@@ -221,7 +234,7 @@ export async function loadRegistryModel(
       // The adapter existed but the model would not run on it: WASM always can.
       const reason = `WebGPU failed for this model (${error instanceof Error ? error.message : String(error)}); running on WASM instead.`;
       device = { device: 'wasm', reason };
-      configureEnvironment(entry, config, watch, device);
+      configureEnvironment(entry, config, fetchModel, device);
       try {
         [tokenizer, pretrained] = await fromPretrained(entry, device, tracker.callback);
       } catch (retryError) {
@@ -256,7 +269,9 @@ export async function loadRegistryModel(
   const warmupMs = performance.now() - warmupStarted;
   if (device.device === 'webgpu' && callbacks.onGpuLost) void watchGpuDevice(callbacks.onGpuLost);
   callbacks.onProgress(tracker.snapshot());
-  return { ...loaded, entry, device, bytes: tracker.bytesFetched(watch.fetched), loadMs, warmupMs };
+  // A weights file read from the browser's cache was extended when it was first downloaded.
+  if (lens === null && entry.source.kind === 'hub' && !entry.layerLogits && loaded.model.info.hasLayerLogits) lens = { kind: 'added', blocks: loaded.model.info.numLayers };
+  return { ...loaded, entry, device, lens, bytes: tracker.bytesFetched(watch.fetched), loadMs, warmupMs };
 }
 
 /** The threads onnxruntime started with (it falls back to one where threads cannot start). */

@@ -114,10 +114,11 @@ function build(spec: SessionSpec, models: LoadedRegistryModel[], common: Common)
       }) as never;
     case 'dola':
       if (!first.model.info.hasLayerLogits) {
+        const why = first.lens?.kind === 'unreadable' ? ` The layer lens could not add them: ${first.lens.reason}.` : '';
         throw new RuntimeError({
           kind: 'unsupported',
-          message: `${first.entry.label} has no early-exit logits (layer_logits), which DoLa needs.`,
-          action: 'Choose a bundled model for DoLa.',
+          message: `${first.entry.label} has no early-exit logits (layer_logits), which DoLa needs.${why}`,
+          action: 'Choose another model for DoLa; the other methods run on this one.',
         });
       }
       return new DolaSession(first.model, {
