@@ -11,6 +11,7 @@ import { computeExample } from '../../scripts/precompute-lib';
 import { DEFAULT_PARAMS, dolaSpec } from '../../src/components/widgets/dola/params';
 import type { PrecomputedExample } from '../../src/components/widgets/shared/precomputed';
 import type { DolaTrace } from '../../src/lib/decoding';
+import { fakeHub } from './support/fake-hub';
 import { collectPageErrors, seriousAccessibilityViolations, waitForIslandOf } from './support/page-checks';
 import { expectShownNumber } from './support/shown-number';
 
@@ -125,6 +126,31 @@ test('both divergences step on the real model and show the numbers the sessions 
   await expectDetail(widget, traceOf(reference, steps - 1));
 
   expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('DoLa runs on a Hub model once the reader agrees: the layer lens adds its early exits in the browser', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = collectPageErrors(page);
+  // The stand-in Hub serves the expert without layer_logits as SmolLM2-360M: the worker's lens must
+  // add them back, and the steps must then be the bundled expert's.
+  await fakeHub(page.context(), []);
+  const params = { ...DEFAULT_PARAMS, repetitionPenalty: 1 };
+  const jsd = (await computeExample({ id: 'hub-jsd', spec: dolaSpec(params, 'jsd'), steps: 2 })).steps;
+  await page.goto(`${PAGE}?dola.pair=smollm2&dola.repetitionPenalty=1`);
+  await waitForIslandOf(page, WIDGET);
+  const widget = page.locator(WIDGET);
+  await widget.getByRole('alertdialog', { name: 'Download SmolLM2 135M / 360M (Hub)?' }).getByRole('button', { name: 'Download and use them' }).click();
+  await expect(widget.locator('figcaption')).toHaveText("DoLa on the expert (SmolLM2 360M): the paper's JSD and the reference code's divergence, side by side");
+  // The buckets are named from the registry's 32 blocks before the model loads (DoLa's rules for deep models).
+  await expect(widget.getByText('On this 32-layer model with tied embeddings the high bucket is layers 16, 18, 20, 22, 24, 26, 28 and 30, the low bucket layers 2, 4, 6, 8, 10, 12 and 14.')).toBeVisible();
+  const step = widget.getByRole('button', { name: 'Step →' });
+  for (let i = 1; i <= 2; i++) {
+    await expect(step).toBeEnabled({ timeout: 120_000 });
+    await step.click();
+    await expect(widget.getByTestId('step-count')).toHaveText(String(i), { timeout: 60_000 });
+  }
+  await expectDetail(widget, traceOf(jsd, 1));
   expect(errors).toEqual([]);
 });
 

@@ -91,6 +91,13 @@ describe('registry sizes and version', () => {
       expect(findModel(folder)!.downloadBytes).toBe(bundledBytes(folder));
     }
   });
+
+  it("states every bundled model's layer count and tied embeddings as its config.json does", () => {
+    for (const folder of ['amateur', 'expert', 'expert-early']) {
+      const config = JSON.parse(readFileSync(join(MODELS_DIR, folder, 'config.json'), 'utf8')) as { n_layer: number; tie_word_embeddings?: boolean };
+      expect(findModel(folder)!.layers).toEqual({ count: config.n_layer, tiedEmbeddings: config.tie_word_embeddings ?? true });
+    }
+  });
 });
 
 describe('loading over HTTP', () => {

@@ -35,6 +35,12 @@ export interface ModelEntry {
   layerLogits: boolean;
   /** Models with the same tokenizer family can be paired. */
   tokenizerFamily: string;
+  /**
+   * Decoder blocks and whether the output matrix is the token embedding (config.json's
+   * num_hidden_layers / n_layer and tie_word_embeddings): what DoLa's layer buckets depend on. The
+   * worker reads the loaded model's own config; these let a figure name the buckets before it loads.
+   */
+  layers: { count: number; tiedEmbeddings: boolean };
   description: string;
 }
 
@@ -82,6 +88,7 @@ export const MODELS: readonly ModelEntry[] = [
     id: 'amateur',
     label: 'Bundled amateur (1 layer × 128)',
     shortLabel: '1 layer',
+    layers: { count: 1, tiedEmbeddings: true },
     source: { kind: 'bundled', folder: 'amateur' },
     dtype: 'fp32',
     downloadBytes: 3_163_265,
@@ -94,6 +101,7 @@ export const MODELS: readonly ModelEntry[] = [
     id: 'expert',
     label: 'Bundled expert (8 layers × 224)',
     shortLabel: '8 layers',
+    layers: { count: 8, tiedEmbeddings: true },
     source: { kind: 'bundled', folder: 'expert' },
     dtype: 'fp32',
     downloadBytes: 23_493_376,
@@ -106,6 +114,7 @@ export const MODELS: readonly ModelEntry[] = [
     id: 'expert-early',
     label: 'Bundled expert, early checkpoint',
     shortLabel: 'early checkpoint',
+    layers: { count: 8, tiedEmbeddings: true },
     source: { kind: 'bundled', folder: 'expert-early' },
     dtype: 'fp32',
     downloadBytes: 23_493_381,
@@ -118,6 +127,7 @@ export const MODELS: readonly ModelEntry[] = [
     id: 'smollm2-135m',
     label: 'SmolLM2-135M-Instruct (Hub, 4-bit)',
     shortLabel: 'SmolLM2 135M',
+    layers: { count: 30, tiedEmbeddings: true },
     source: { kind: 'hub', repo: 'HuggingFaceTB/SmolLM2-135M-Instruct', revision: 'main' },
     dtype: 'q4',
     downloadBytes: 200_000_000,
@@ -130,6 +140,7 @@ export const MODELS: readonly ModelEntry[] = [
     id: 'smollm2-360m',
     label: 'SmolLM2-360M-Instruct (Hub, 4-bit)',
     shortLabel: 'SmolLM2 360M',
+    layers: { count: 32, tiedEmbeddings: true },
     source: { kind: 'hub', repo: 'HuggingFaceTB/SmolLM2-360M-Instruct', revision: 'main' },
     dtype: 'q4',
     downloadBytes: 400_000_000,
@@ -142,6 +153,7 @@ export const MODELS: readonly ModelEntry[] = [
     id: 'qwen2.5-0.5b',
     label: 'Qwen2.5-0.5B-Instruct (Hub, 4-bit)',
     shortLabel: 'Qwen2.5 0.5B',
+    layers: { count: 24, tiedEmbeddings: true },
     source: { kind: 'hub', repo: 'onnx-community/Qwen2.5-0.5B-Instruct', revision: 'main' },
     dtype: 'q4',
     downloadBytes: 800_000_000,
@@ -154,6 +166,7 @@ export const MODELS: readonly ModelEntry[] = [
     id: 'qwen2.5-1.5b',
     label: 'Qwen2.5-1.5B-Instruct (Hub, 4-bit)',
     shortLabel: 'Qwen2.5 1.5B',
+    layers: { count: 28, tiedEmbeddings: true },
     source: { kind: 'hub', repo: 'onnx-community/Qwen2.5-1.5B-Instruct', revision: 'main' },
     dtype: 'q4',
     downloadBytes: 1_600_000_000,
@@ -166,6 +179,7 @@ export const MODELS: readonly ModelEntry[] = [
     id: 'distilgpt2',
     label: 'DistilGPT2 (Hub, 8-bit)',
     shortLabel: 'DistilGPT2',
+    layers: { count: 6, tiedEmbeddings: true },
     source: { kind: 'hub', repo: 'Xenova/distilgpt2', revision: 'main' },
     dtype: 'q8',
     downloadBytes: 90_000_000,
@@ -178,6 +192,7 @@ export const MODELS: readonly ModelEntry[] = [
     id: 'gpt2',
     label: 'GPT-2 small (Hub, 8-bit)',
     shortLabel: 'GPT-2 small',
+    layers: { count: 12, tiedEmbeddings: true },
     source: { kind: 'hub', repo: 'Xenova/gpt2', revision: 'main' },
     dtype: 'q8',
     downloadBytes: 130_000_000,

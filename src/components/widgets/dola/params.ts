@@ -1,12 +1,13 @@
 /** The DoLa widget's parameters, as controls and in the URL (prefix "dola"). */
 import type { DolaSpec } from '../../../lib/runtime/protocol';
+import { BUNDLED_PAIR, type ModelPair } from '../../../lib/runtime/registry';
 import { defaultValues, type ParamSchema, type ParamValues } from '../../../lib/site/url-state';
+import { PAIR_PARAM } from '../shared/model-pair';
 
 export const PREFIX = 'dola';
 /** A held-out factual prompt (tests/fixtures/factual-prompts.json): greedy misses it, and the two divergences pick different layers at the first step and answer differently. */
 export const DEFAULT_PROMPT = 'The language you will hear most in Myanmar is';
-/** The bundled expert: 8 blocks, so hidden states 0..8 and premature layers 0..7. */
-export const MODEL = 'expert';
+/** The bundled expert has 8 blocks, so hidden states 0..8 and premature layers 0..7 (the URL's range). */
 export const MAX_PREMATURE_LAYER = 7;
 
 export const BUCKETS = ['high', 'low', 'static'] as const;
@@ -61,6 +62,7 @@ export const SCHEMA = {
     step: 0.05,
     hint: '1 is off; the paper recommends 1.2.',
   },
+  pair: PAIR_PARAM,
 } satisfies ParamSchema;
 
 export type DolaParams = ParamValues<typeof SCHEMA>;
@@ -68,11 +70,14 @@ export type DolaParams = ParamValues<typeof SCHEMA>;
 /** Rows of the logit-lens heatmap: the mature layer's top tokens. */
 export const TOP_N = 10;
 
-/** The session for one divergence; the widget runs one per divergence side by side. */
-export function dolaSpec(p: DolaParams, divergence: 'jsd' | 'reference'): DolaSpec {
+/**
+ * The session for one divergence on the pair's large model; the widget runs one per divergence
+ * side by side. Hub models get their early exits from the worker's layer lens.
+ */
+export function dolaSpec(p: DolaParams, divergence: 'jsd' | 'reference', pair: ModelPair = BUNDLED_PAIR): DolaSpec {
   return {
     method: 'dola',
-    model: MODEL,
+    model: pair.large,
     prompt: p.prompt,
     layers: p.bucket === 'static' ? [p.layer] : p.bucket,
     divergence,
