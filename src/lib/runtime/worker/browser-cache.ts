@@ -8,7 +8,12 @@ import { BUNDLED_MODELS_VERSION, type ModelEntry } from '../registry';
 
 const PREFIX = 'decoding-explainer-';
 const BUNDLED_CACHE = `${PREFIX}bundled-${BUNDLED_MODELS_VERSION}`;
-const HUB_CACHE = `${PREFIX}hub`;
+/**
+ * Hub weights are stored as the layer lens extended them (worker/lens-fetch.ts). The cache before
+ * the lens held them without it, so it is a different name, and the old one is deleted.
+ */
+const HUB_CACHE = `${PREFIX}hub-lens`;
+const RETIRED_CACHES = [`${PREFIX}hub`];
 
 export function cacheNameFor(entry: ModelEntry): string {
   return entry.source.kind === 'bundled' ? BUNDLED_CACHE : HUB_CACHE;
@@ -18,12 +23,13 @@ function cacheStorage(): CacheStorage | null {
   return typeof caches === 'undefined' ? null : caches;
 }
 
-/** Deletes caches of earlier builds' bundled models. */
+/** Deletes caches of earlier builds' bundled models, and Hub files stored before the layer lens. */
 export async function pruneOldCaches(): Promise<void> {
   const storage = cacheStorage();
   if (!storage) return;
   for (const name of await storage.keys()) {
-    if (name.startsWith(`${PREFIX}bundled-`) && name !== BUNDLED_CACHE) await storage.delete(name);
+    const oldBundled = name.startsWith(`${PREFIX}bundled-`) && name !== BUNDLED_CACHE;
+    if (oldBundled || RETIRED_CACHES.includes(name)) await storage.delete(name);
   }
 }
 
