@@ -98,6 +98,31 @@ test('a Hub pair is downloaded only after the reader agrees, then every method r
   await expect(page).not.toHaveURL(/play\.pair/);
 });
 
+test("a Hub pair's second load comes from this browser's cache, already extended by the layer lens", async ({ page }) => {
+  test.setTimeout(240_000);
+  const requested: string[] = [];
+  await fakeHub(page.context(), requested);
+  // Whole downloads of the large model's weights (transformers.js first probes each file with a one-byte range).
+  let downloads = 0;
+  page.context().on('request', (request) => {
+    if (request.url().endsWith('/SmolLM2-360M-Instruct/resolve/main/onnx/model_q4.onnx') && !request.headers()['range']) downloads++;
+  });
+  const dola = METHODS.find((m) => m.id === 'dola')!;
+  const expectedDola = await computeExample({ id: 'hub-dola-cached', spec: dola.spec(DEFAULT_PARAMS, BUNDLED_PAIR), steps: 1 });
+  for (const visit of [1, 2]) {
+    await page.goto(`${PAGE}?play.pair=smollm2`);
+    await waitForIslandOf(page, WIDGET);
+    const widget = page.locator(WIDGET);
+    await widget.getByRole('button', { name: 'Download and use them' }).click();
+    await expect(widget.getByRole('button', { name: 'Step →' })).toBeEnabled({ timeout: 120_000 });
+    await widget.getByRole('button', { name: 'Step →' }).click();
+    await expect(widget.getByTestId('step-count')).toHaveText('1', { timeout: 60_000 });
+    await expect(widget.locator('section[data-method="dola"]').getByTestId('text').locator('mark')).toHaveText(expectedDola.steps[0].text ?? '');
+    // The first visit downloads the weights once; the second reads the extended copy from the cache.
+    expect(downloads, `downloads of the weights after visit ${visit}`).toBe(1);
+  }
+});
+
 test("when the Hub's file listing cannot be read, the consent step shows the registry's estimate and says so", async ({ page }) => {
   await fakeHub(page.context(), [], { listing: false });
   await page.goto(`${PAGE}?play.pair=smollm2`);

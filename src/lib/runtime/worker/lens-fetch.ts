@@ -42,8 +42,9 @@ export function withLayerLens(base: typeof fetch, isWeights: (url: string) => bo
     const response = await base(input, init);
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-    // HEAD probes and partial answers carry no whole graph to extend.
-    if (!isWeights(url) || method !== 'GET' || response.status !== 200 || !response.body) return response;
+    const ranged = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)).has('range');
+    // HEAD and range probes, and partial answers, carry no whole graph to extend.
+    if (!isWeights(url) || method !== 'GET' || ranged || response.status !== 200 || !response.body) return response;
     const parts: Uint8Array[] = [];
     let size = 0;
     const body = response.body.pipeThrough(
