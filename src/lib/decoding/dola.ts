@@ -77,7 +77,6 @@ function distributionOf(logits: Float32Array): Distribution {
   return { logProbs, probs, lse };
 }
 
-/** log((exp(a) + exp(b)) / 2) without underflow: the log of the mixture M = (P + Q) / 2. */
 /** float32 probabilities of `ids` alone, equal to distributionOf's at those ids (same double, then rounded). */
 function probabilityAt(logits: Float32Array, ids: readonly number[]): number[] {
   const lse = logSumExp(logits);
@@ -87,6 +86,7 @@ function probabilityAt(logits: Float32Array, ids: readonly number[]): number[] {
 /** Smallest positive normal double: below it a mean of probabilities loses precision. */
 const MIN_NORMAL = 2 ** -1022;
 
+/** log((exp(a) + exp(b)) / 2) without underflow: the log of the mixture M = (P + Q) / 2. */
 function logMean(a: number, b: number): number {
   const hi = Math.max(a, b);
   if (hi === -Infinity) return -Infinity;
@@ -234,10 +234,10 @@ function selectLayer(distributions: readonly Distribution[], candidateLayers: re
  * premature log-probability of -Infinity gets the finite stand-in of `flooredLogProbs` (at most
  * log 2^-126), so the token gets a large but finite bonus instead of +Infinity.
  */
-function contrastLayers(matureLogits: Float32Array, prematureLogits: Float32Array, relativeTop: number, lse?: { mature: number; premature: number }) {
-  const head = plausibleHead(matureLogits, relativeTop, lse?.mature);
-  const mature = flooredLogProbs(matureLogits, lse?.mature);
-  const premature = flooredLogProbs(prematureLogits, lse?.premature);
+function contrastLayers(matureLogits: Float32Array, prematureLogits: Float32Array, relativeTop: number, lse: { mature: number; premature: number }) {
+  const head = plausibleHead(matureLogits, relativeTop, lse.mature);
+  const mature = flooredLogProbs(matureLogits, lse.mature);
+  const premature = flooredLogProbs(prematureLogits, lse.premature);
   const scores = new Float32Array(matureLogits.length).fill(-Infinity);
   for (let x = 0; x < matureLogits.length; x++) {
     // A token the mature layer rules out stays -Infinity even when relativeTop = 0 keeps it.
@@ -268,7 +268,10 @@ export function dolaScores(
   const selection = selectLayer(distributions, opts.candidateLayers);
   const chosen = opts.divergence === 'jsd' ? selection.byJsd : selection.byReference;
   const prematureLayer = opts.candidateLayers[chosen];
-  const { scores } = contrastLayers(layerLogits[matureLayer], layerLogits[prematureLayer], opts.relativeTop);
+  const { scores } = contrastLayers(layerLogits[matureLayer], layerLogits[prematureLayer], opts.relativeTop, {
+    mature: distributions[matureLayer].lse,
+    premature: distributions[prematureLayer].lse,
+  });
   return { scores, prematureLayer, divergences: opts.divergence === 'jsd' ? selection.jsd : selection.reference };
 }
 

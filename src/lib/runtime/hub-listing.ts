@@ -4,13 +4,10 @@
  * real size of today's files. The registry's figure stands in when the listing cannot be reached
  * (offline, a network filter, a changed API), and the caller says which one it shows.
  */
-import { HUB_HOST, type ModelDtype, type ModelEntry } from './registry';
+import { HUB_HOST, MODEL_CONFIG_FILES, type ModelDtype, type ModelEntry } from './registry';
 
 /** transformers.js's file name suffix per dtype (onnx/model<suffix>.onnx). */
 const WEIGHT_SUFFIX: Readonly<Record<ModelDtype, string>> = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4' };
-
-/** The small files every load fetches besides the weights. */
-const CONFIG_FILES: readonly string[] = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'];
 
 export function weightFile(dtype: ModelDtype): string {
   return `onnx/model${WEIGHT_SUFFIX[dtype]}.onnx`;
@@ -31,7 +28,7 @@ export function bytesFromListing(listing: unknown, dtype: ModelDtype): number | 
     const size = typeof item.lfs?.size === 'number' ? item.lfs.size : item.size;
     if (typeof size !== 'number' || !Number.isFinite(size) || size < 0) continue;
     if (item.path === weights) hasWeights = true;
-    if (CONFIG_FILES.includes(item.path) || item.path === weights || item.path.startsWith(`${weights}_data`)) total += size;
+    if ((MODEL_CONFIG_FILES as readonly string[]).includes(item.path) || item.path === weights || item.path.startsWith(`${weights}_data`)) total += size;
   }
   return hasWeights ? total : null;
 }

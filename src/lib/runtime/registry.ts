@@ -62,14 +62,11 @@ export interface ModelPair {
  */
 export const HUB_HOST = 'https://huggingface.co/';
 
-/** The files transformers.js fetches for a bundled model (generation_config.json included). */
-export const BUNDLED_MODEL_FILES = [
-  'config.json',
-  'generation_config.json',
-  'tokenizer.json',
-  'tokenizer_config.json',
-  'onnx/model.onnx',
-] as const;
+/** The small files transformers.js fetches for any model besides its weights (generation_config.json included). */
+export const MODEL_CONFIG_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
+
+/** The files transformers.js fetches for a bundled model: the config files and fp32 weights. */
+export const BUNDLED_MODEL_FILES = [...MODEL_CONFIG_FILES, 'onnx/model.onnx'] as const;
 
 /**
  * The first 16 hex digits of a SHA-256 over the bundled models' files (see

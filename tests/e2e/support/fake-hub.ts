@@ -1,5 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { BrowserContext } from '@playwright/test';
+import { weightFile } from '../../../src/lib/runtime/hub-listing';
+import { MODEL_CONFIG_FILES } from '../../../src/lib/runtime/registry';
 import { plainExpertPath } from '../../integration/support/lens-models';
 
 /**
@@ -19,8 +21,8 @@ import { plainExpertPath } from '../../integration/support/lens-models';
  * redirected request, so the bytes never arrive: this only shows whether the browser went there.
  */
 const FOLDERS: Record<string, string> = { 'SmolLM2-135M-Instruct': 'amateur', 'SmolLM2-360M-Instruct': 'expert' };
-const WEIGHTS = 'onnx/model_q4.onnx';
-const SMALL_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'];
+const WEIGHTS = weightFile('q4');
+const SMALL_FILES: readonly string[] = MODEL_CONFIG_FILES;
 
 /** The local file the stand-in serves for a Hub repository's file, or null for a 404. */
 export function servedFile(repo: string, file: string): string | null {

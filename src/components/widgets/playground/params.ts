@@ -34,7 +34,6 @@ export interface PlaygroundMethod {
   spec: (p: PlaygroundParams, pair: ModelPair) => SessionSpec;
 }
 
-
 export const METHODS: PlaygroundMethod[] = [
   {
     id: 'greedy',

@@ -132,12 +132,13 @@ export class LiveSession implements Steppable {
     this.error = null;
     if (this.models.worker().replaced) this.handle = null;
     try {
+      const wantedNow = (): string[] => [...new Set(modelsOf(this.spec))];
       for (;;) {
-        const wanted = [...new Set(modelsOf(this.spec))];
+        const wanted = wantedNow();
         const { client, vocabulary } = await this.models.ensure(wanted);
         // configure() may have named other models while these loaded (a reader accepting a Hub
         // pair during the first load): load those too before a session opens on them.
-        if ([...new Set(modelsOf(this.spec))].join() !== wanted.join()) continue;
+        if (wantedNow().join() !== wanted.join()) continue;
         this.client = client;
         this.vocabulary = vocabulary;
         this.status = 'ready';
