@@ -154,6 +154,26 @@ test('DoLa runs on a Hub model once the reader agrees: the layer lens adds its e
   expect(errors).toEqual([]);
 });
 
+test("a shared link's static layer deeper than the bundled expert waits for its Hub model", async ({ page }) => {
+  test.setTimeout(60_000);
+  await fakeHub(page.context(), []);
+  await page.goto(`${PAGE}?dola.pair=smollm2&dola.bucket=static&dola.layer=20`);
+  await waitForIslandOf(page, WIDGET);
+  const widget = page.locator(WIDGET);
+  const slider = widget.getByRole('slider', { name: 'Static layer' });
+  // The visit starts on the bundled pair, which has 8 blocks.
+  await expect(widget.getByRole('status', { name: 'Notices' })).toContainText(
+    'Static layer 20 needs SmolLM2-360M-Instruct (Hub, 4-bit); layer 7 runs until you download it.',
+  );
+  await expect(slider).toHaveValue('7');
+  await expect(slider).toHaveAttribute('max', '7');
+  await widget.getByRole('alertdialog', { name: 'Download SmolLM2 135M / 360M (Hub)?' }).getByRole('button', { name: 'Download and use them' }).click();
+  // The registry's 32 blocks: the link's layer is back, in the slider and the URL.
+  await expect(slider).toHaveAttribute('max', '31');
+  await expect(slider).toHaveValue('20');
+  await expect(page).toHaveURL(/dola\.layer=20/);
+});
+
 test('the step that ends the text at end-of-sequence says so at once, and Back makes Step available again', async ({ page }) => {
   test.setTimeout(180_000);
   const errors = collectPageErrors(page);
@@ -229,7 +249,7 @@ test('parameters round-trip through the URL, and bad values are clamped with a n
   const widget = page.locator(WIDGET);
   await waitForIslandOf(page, WIDGET);
   const notices = widget.getByRole('status', { name: 'Notices' });
-  await expect(notices).toContainText('Static layer 12 was clamped to 7');
+  await expect(notices).toContainText('Static layer 12 was clamped to 7: Bundled expert (8 layers × 224) has 8 blocks.');
   await expect(notices).toContainText('Relative-top alpha must be a number');
   await expect(widget.getByRole('radio', { name: 'Static: one fixed layer' })).toBeChecked();
   await expect(widget.getByRole('slider', { name: 'Static layer' })).toHaveValue('7');

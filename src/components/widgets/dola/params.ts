@@ -1,14 +1,17 @@
 /** The DoLa widget's parameters, as controls and in the URL (prefix "dola"). */
 import type { DolaSpec } from '../../../lib/runtime/protocol';
-import { BUNDLED_PAIR, type ModelPair } from '../../../lib/runtime/registry';
+import { BUNDLED_PAIR, MODELS, findModel, type ModelPair } from '../../../lib/runtime/registry';
 import { defaultValues, type ParamSchema, type ParamValues } from '../../../lib/site/url-state';
 import { PAIR_PARAM } from '../shared/model-pair';
 
 export const PREFIX = 'dola';
 /** A held-out factual prompt (tests/fixtures/factual-prompts.json): greedy misses it, and the two divergences pick different layers at the first step and answer differently. */
 export const DEFAULT_PROMPT = 'The language you will hear most in Myanmar is';
-/** The bundled expert has 8 blocks, so hidden states 0..8 and premature layers 0..7 (the URL's range). */
-export const MAX_PREMATURE_LAYER = 7;
+/**
+ * The URL's range: any premature layer of the deepest model a figure can run, so that a shared
+ * link to a deep Hub model keeps its layer. The widget runs at most the active model's own.
+ */
+export const MAX_PREMATURE_LAYER = Math.max(...MODELS.map((m) => m.layers.count)) - 1;
 
 export const BUCKETS = ['high', 'low', 'static'] as const;
 export const DIVERGENCES = ['jsd', 'reference'] as const;
@@ -70,6 +73,16 @@ export type DolaParams = ParamValues<typeof SCHEMA>;
 /** Rows of the logit-lens heatmap: the mature layer's top tokens. */
 export const TOP_N = 10;
 
+/** The blocks of the pair's large model as the registry states them (known before it loads). */
+export function layersOf(pair: ModelPair): { count: number; tiedEmbeddings: boolean } {
+  return findModel(pair.large)?.layers ?? findModel(BUNDLED_PAIR.large)!.layers;
+}
+
+/** The deepest premature layer of the pair's large model. */
+export function deepestLayer(pair: ModelPair): number {
+  return layersOf(pair).count - 1;
+}
+
 /**
  * The session for one divergence on the pair's large model; the widget runs one per divergence
  * side by side. Hub models get their early exits from the worker's layer lens.
@@ -79,7 +92,7 @@ export function dolaSpec(p: DolaParams, divergence: 'jsd' | 'reference', pair: M
     method: 'dola',
     model: pair.large,
     prompt: p.prompt,
-    layers: p.bucket === 'static' ? [p.layer] : p.bucket,
+    layers: p.bucket === 'static' ? [Math.min(p.layer, deepestLayer(pair))] : p.bucket,
     divergence,
     relativeTop: p.relativeTop,
     repetitionPenalty: p.repetitionPenalty,
