@@ -19,7 +19,7 @@ test('the models page shows each bundled card with its training curve, and the H
   const hubRows = page.getByRole('table', { name: 'Opt-in models from the Hugging Face Hub' }).locator('tbody tr');
   await expect(hubRows).toHaveCount(MODELS.filter((m) => m.source.kind === 'hub').length);
   await expect(hubRows.first()).toContainText('HuggingFaceTB/SmolLM2-135M-Instruct');
-  await expect(hubRows.first()).toContainText('200.0 MB (as listed on the Hub)');
+  await expect(hubRows.first()).toContainText('about 200.0 MB (estimated)');
   expect(await seriousAccessibilityViolations(page)).toEqual([]);
   expect(errors).toEqual([]);
 });

@@ -29,8 +29,11 @@ export interface ModelEntry {
   dtype: ModelDtype;
   /** Bytes downloaded on a first visit: every file the load fetches. */
   downloadBytes: number;
-  /** Where downloadBytes comes from: measured on our files, or as listed on the Hub. */
-  sizeSource: 'measured' | 'hub-listing' | 'estimate';
+  /**
+   * Where downloadBytes comes from: measured on our files, or our estimate for a Hub export (the
+   * consent step reads the Hub's own listing at run time, hub-listing.ts, and falls back to this).
+   */
+  sizeSource: 'measured' | 'estimate';
   /** Whether the export has early-exit logits for every layer; without them the worker adds them with the layer lens (worker/lens-fetch.ts). */
   layerLogits: boolean;
   /** Models with the same tokenizer family can be paired. */
@@ -128,7 +131,7 @@ export const MODELS: readonly ModelEntry[] = [
     source: { kind: 'hub', repo: 'HuggingFaceTB/SmolLM2-135M-Instruct', revision: 'main' },
     dtype: 'q4',
     downloadBytes: 200_000_000,
-    sizeSource: 'hub-listing',
+    sizeSource: 'estimate',
     layerLogits: false,
     tokenizerFamily: SMOLLM2_FAMILY,
     description: 'Hugging Face SmolLM2, 135M parameters, 30 layers.',
