@@ -1,13 +1,14 @@
 /**
- * Steps a widget's default example with the bundled models in Node, through the worker's own
+ * Steps a widget's default example with the bundled models (or others) in Node, through the worker's own
  * session builder, and records it as a PrecomputedExample. Used by scripts/precompute.ts (which
  * writes the files) and by the test that checks the committed files still match.
  */
 import { join } from 'node:path';
 import type { ExampleDefinition, PrecomputedExample } from '../src/components/widgets/shared/precomputed';
-import { loadBundledModel } from '../src/lib/runtime/model';
+import { loadBundledModel, type LoadedModel } from '../src/lib/runtime/model';
 import { modelsOf, type StepMessage } from '../src/lib/runtime/protocol';
-import { findModel } from '../src/lib/runtime/registry';
+import { findModel, type ModelEntry } from '../src/lib/runtime/registry';
+import type { LensOutcome } from '../src/lib/runtime/worker/lens-fetch';
 import type { LoadedRegistryModel } from '../src/lib/runtime/worker/loader';
 import { openSession } from '../src/lib/runtime/worker/open-session';
 import { toMessage } from '../src/lib/runtime/worker/step-message';
@@ -16,21 +17,17 @@ const MODELS_DIR = join(import.meta.dirname, '..', 'public', 'models');
 
 const cache = new Map<string, Promise<LoadedRegistryModel>>();
 
+/** A model loaded in Node, described as the worker describes the models it loads. */
+export function inNode(loaded: LoadedModel, entry: ModelEntry, lens: LensOutcome | null = null): LoadedRegistryModel {
+  return { ...loaded, entry, device: { device: 'cpu' as const, reason: 'precomputed in Node' }, lens, bytes: 0, loadMs: 0, warmupMs: 0 };
+}
+
 function bundled(id: string): Promise<LoadedRegistryModel> {
   let pending = cache.get(id);
   if (!pending) {
     const entry = findModel(id);
     if (!entry || entry.source.kind !== 'bundled') throw new Error(`precomputed examples use bundled models only, not "${id}"`);
-    const folder = entry.source.folder;
-    pending = loadBundledModel(folder, { localModelPath: MODELS_DIR }).then((loaded) => ({
-      ...loaded,
-      entry,
-      device: { device: 'cpu' as const, reason: 'precomputed in Node' },
-      lens: null,
-      bytes: 0,
-      loadMs: 0,
-      warmupMs: 0,
-    }));
+    pending = loadBundledModel(entry.source.folder, { localModelPath: MODELS_DIR }).then((loaded) => inNode(loaded, entry));
     cache.set(id, pending);
   }
   return pending;
@@ -46,9 +43,13 @@ function collectTokenIds(value: unknown, key: string, into: Set<number>): void {
   }
 }
 
-export async function computeExample(definition: ExampleDefinition): Promise<PrecomputedExample> {
+/** `load` gives the models the spec names; by default the bundled ones from public/models. */
+export async function computeExample(
+  definition: ExampleDefinition,
+  load: (id: string) => Promise<LoadedRegistryModel> = bundled,
+): Promise<PrecomputedExample> {
   const models = new Map<string, LoadedRegistryModel>();
-  for (const id of modelsOf(definition.spec)) models.set(id, await bundled(id));
+  for (const id of modelsOf(definition.spec)) models.set(id, await load(id));
   const { session, opened } = openSession(definition.spec, (id) => models.get(id)!);
   const steps: StepMessage[] = [];
   for (let i = 0; i < definition.steps; i++) {

@@ -5,6 +5,10 @@ so the files are committed):
   tests/fixtures/lens/<form>.onnx   one graph per form, ~0.1-0.3 MB each
   tests/fixtures/lens/expected.json per form: its config, input cases, and PyTorch's logits and
                                     layer_logits (lm_head(h_j) at the last position, h_N -> logits)
+  tests/fixtures/lens/hub/          what the e2e stand-in Hub serves beside each graph, so that
+                                    transformers.js loads them as Hub models: <arch>/config.json and
+                                    generation_config.json, and one tokenizer for both (byte-level
+                                    BPE over the 128 ASCII bytes, no merges: token id = byte)
 
 Forms (weights from tiny_decoders.random_decoder, the same per architecture):
   llama-plain, qwen2-plain   torch.onnx.export: decomposed RMSNorm, plain Add residuals, MatMul head
@@ -16,7 +20,8 @@ Forms (weights from tiny_decoders.random_decoder, the same per architecture):
   qwen2-fused-q4head         qwen2-fused with lm_head as MatMulNBits (4 bits, blocks of 32); its
                              expected numbers use the dequantized head
 
-    /usr/bin/python3 training/lens_fixtures.py
+    /usr/bin/python3 training/lens_fixtures.py              # everything
+    /usr/bin/python3 training/lens_fixtures.py --hub-files  # only hub/ (no PyTorch export)
 """
 import json
 import os
@@ -212,8 +217,60 @@ def cases(cfg, seed):
     return [[p] for p in prompts] + [[prompts[0][:4], prompts[1][:4]]]
 
 
+ARCHITECTURES = {'llama': 'LlamaForCausalLM', 'qwen2': 'Qwen2ForCausalLM'}
+# NUL: a byte no prompt types, so a text ends only where the model says so.
+EOS_ID = 0
+
+
+def byte_level_chars():
+    """GPT-2's byte-level alphabet: printable bytes stand for themselves, the rest are shifted
+    past 255, so every byte is one visible character (a space is 'Ġ')."""
+    printable = [*range(ord('!'), ord('~') + 1), *range(ord('¡'), ord('¬') + 1), *range(ord('®'), ord('ÿ') + 1)]
+    chars, shifted = {}, 0
+    for b in range(256):
+        if b in printable:
+            chars[b] = chr(b)
+        else:
+            chars[b] = chr(256 + shifted)
+            shifted += 1
+    return chars
+
+
+def write_json(path, value):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'w') as f:
+        json.dump(value, f, indent=1, ensure_ascii=False)
+        f.write('\n')
+
+
+def write_hub_files():
+    hub = os.path.join(OUT, 'hub')
+    for arch, cfg in CONFIGS.items():
+        write_json(os.path.join(hub, arch, 'config.json'), {
+            'architectures': [ARCHITECTURES[arch]], 'model_type': arch, 'vocab_size': cfg.vocab_size,
+            'hidden_size': cfg.hidden_size, 'intermediate_size': cfg.intermediate_size, 'num_hidden_layers': cfg.num_layers,
+            'num_attention_heads': cfg.num_heads, 'num_key_value_heads': cfg.num_kv_heads, 'head_dim': cfg.head_dim,
+            'max_position_embeddings': cfg.max_positions, 'rms_norm_eps': cfg.rms_norm_eps, 'rope_theta': cfg.rope_theta,
+            'tie_word_embeddings': cfg.tie_word_embeddings, 'eos_token_id': EOS_ID, 'use_cache': True})
+        write_json(os.path.join(hub, arch, 'generation_config.json'), {'eos_token_id': [EOS_ID], 'do_sample': False})
+    vocab_size = CONFIGS['llama'].vocab_size
+    assert all(cfg.vocab_size == vocab_size == 128 for cfg in CONFIGS.values()), 'the tokenizer covers the ASCII bytes'
+    chars = byte_level_chars()
+    byte_level = {'add_prefix_space': False, 'trim_offsets': True, 'use_regex': True}
+    write_json(os.path.join(hub, 'tokenizer.json'), {
+        'version': '1.0', 'truncation': None, 'padding': None, 'added_tokens': [], 'normalizer': None,
+        'pre_tokenizer': {'type': 'ByteLevel', **byte_level}, 'post_processor': None, 'decoder': {'type': 'ByteLevel', **byte_level},
+        'model': {'type': 'BPE', 'dropout': None, 'unk_token': None, 'continuing_subword_prefix': None, 'end_of_word_suffix': None,
+                  'fuse_unk': False, 'byte_fallback': False, 'ignore_merges': False,
+                  'vocab': {chars[b]: b for b in range(vocab_size)}, 'merges': []}})
+    write_json(os.path.join(hub, 'tokenizer_config.json'), {
+        'tokenizer_class': 'GPT2Tokenizer', 'eos_token': chars[EOS_ID], 'add_bos_token': False, 'add_prefix_space': False,
+        'clean_up_tokenization_spaces': False, 'model_max_length': CONFIGS['llama'].max_positions})
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    write_hub_files()
     expected = {}
     for arch, cfg in CONFIGS.items():
         model = random_decoder(cfg, SEEDS[arch])
@@ -239,4 +296,4 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    write_hub_files() if sys.argv[1:] == ['--hub-files'] else main()

@@ -7,11 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Locator } from '@playwright/test';
-import { computeExample } from '../../scripts/precompute-lib';
+import { computeExample, inNode } from '../../scripts/precompute-lib';
 import { DEFAULT_PARAMS, dolaSpec } from '../../src/components/widgets/dola/params';
 import type { PrecomputedExample } from '../../src/components/widgets/shared/precomputed';
 import type { DolaTrace } from '../../src/lib/decoding';
-import { fakeHub } from './support/fake-hub';
+import { loadBundledModel } from '../../src/lib/runtime/model';
+import { findModel, pairById } from '../../src/lib/runtime/registry';
+import { tinyLensedFolder } from '../integration/support/tiny-hub-models';
+import { fakeHub, tinyFormOf } from './support/fake-hub';
 import { collectPageErrors, seriousAccessibilityViolations, waitForIslandOf } from './support/page-checks';
 import { expectShownNumber } from './support/shown-number';
 
@@ -153,6 +156,43 @@ test('DoLa runs on a Hub model once the reader agrees: the layer lens adds its e
   await expectDetail(widget, traceOf(jsd, 1));
   expect(errors).toEqual([]);
 });
+
+for (const [pair, standIn, label] of [
+  ['smollm2', 'tiny-fused', 'a fused Llama (GroupQueryAttention, SkipSimplifiedLayerNormalization)'],
+  ['qwen2.5', 'tiny-fused', 'a fused Qwen2 with a 4-bit MatMulNBits head'],
+  ['smollm2', 'tiny-plain', "a Llama in torch's plain export, tied head"],
+  ['qwen2.5', 'tiny-plain', "a Qwen2 in torch's plain export, untied head"],
+] as const) {
+  test(`DoLa through the layer lens on ${label}, served as the ${pair} pair's large model, equals the same model in Node`, async ({ page }) => {
+    test.setTimeout(120_000);
+    const errors = collectPageErrors(page);
+    await fakeHub(page.context(), [], { standIn });
+    const models = pairById(pair);
+    const form = tinyFormOf(standIn, models.large);
+    const params = { ...DEFAULT_PARAMS, prompt: 'The capital of France is', repetitionPenalty: 1 };
+    const model = inNode(await loadBundledModel(form, { localModelPath: tinyLensedFolder(form) }), findModel(models.large)!, { kind: 'added', blocks: 3 });
+    const load = () => Promise.resolve(model);
+    const steps = 3;
+    const runs = await Promise.all((['jsd', 'reference'] as const).map(async (divergence) => (await computeExample({ id: divergence, spec: dolaSpec(params, divergence, models), steps }, load)).steps));
+    expect(runs[0], 'the tiny model does not end its text within the steps').toHaveLength(steps);
+
+    await page.goto(`${PAGE}?dola.pair=${pair}&dola.repetitionPenalty=1&dola.prompt=${encodeURIComponent(params.prompt)}`);
+    await waitForIslandOf(page, WIDGET);
+    const widget = page.locator(WIDGET);
+    await widget.getByRole('alertdialog', { name: `Download ${models.label}?` }).getByRole('button', { name: 'Download and use them' }).click();
+    const step = widget.getByRole('button', { name: 'Step →' });
+    for (let i = 1; i <= steps; i++) {
+      await expect(step).toBeEnabled({ timeout: 60_000 });
+      await step.click();
+      await expect(widget.getByTestId('step-count')).toHaveText(String(i), { timeout: 30_000 });
+    }
+    // Three blocks, whatever the registry says of the real model: the trace reads the loaded config.
+    await expectDetail(widget, traceOf(runs[0], steps - 1));
+    await widget.getByRole('radio', { name: "Reference code's divergence" }).check();
+    await expectDetail(widget, traceOf(runs[1], steps - 1));
+    expect(errors).toEqual([]);
+  });
+}
 
 test("a shared link's static layer deeper than the bundled expert waits for its Hub model", async ({ page }) => {
   test.setTimeout(60_000);

@@ -68,7 +68,7 @@ test('a Hub pair is downloaded only after the reader agrees, then every method r
   const widget = page.locator(WIDGET);
   const consent = widget.getByRole('alertdialog', { name: 'Download SmolLM2 135M / 360M (Hub)?' });
   // The size is the stand-in Hub's file listing of what the load fetches: config and tokenizer files and the 4-bit weights.
-  await expect(consent.getByTestId('download-size')).toContainText(`This downloads ${formatBytes(listedBytes('SmolLM2-360M-Instruct') + listedBytes('SmolLM2-135M-Instruct'))} from huggingface.co`);
+  await expect(consent.getByTestId('download-size')).toContainText(`This downloads ${formatBytes(listedBytes('HuggingFaceTB/SmolLM2-360M-Instruct') + listedBytes('HuggingFaceTB/SmolLM2-135M-Instruct'))} from huggingface.co`);
   await expect(consent.getByTestId('download-size')).toContainText("as the Hub's file listing gives it now");
   await expect(consent.getByTestId('device-warning')).toContainText('Running them takes at least that much memory');
   // The bundled models run meanwhile; the Hub was asked only for its file listings.
