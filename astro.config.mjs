@@ -10,6 +10,7 @@ import rehypeFocusableFormulas from './integrations/rehype-focusable-formulas.mj
 import rehypeHeadingAnchors from './integrations/rehype-heading-anchors.mjs';
 import { transformersSessionChains, transformersSessionChainsEsbuild } from './integrations/transformers-session-chains.mjs';
 import externalizeInlineCode from './integrations/externalize-inline-code.mjs';
+import hydrateOnInteraction from './integrations/hydrate-on-interaction.mjs';
 import bundlePageStyles from './integrations/bundle-page-styles.mjs';
 import securityHeaders from './integrations/security-headers.mjs';
 import { ISOLATION_HEADERS } from './integrations/security-policy.mjs';
@@ -32,7 +33,8 @@ export default defineConfig({
   // onnxruntimeWasm serves onnxruntime-web's .mjs/.wasm at <base>ort/ (no CDN). The last three
   // move Astro's inline scripts into files, join each page's style sheets into one file (fewer
   // render-blocking requests), and write the security policy (README, "Security and limits").
-  integrations: [svelte(), mdx(), componentSurface(), onnxruntimeWasm(), externalizeInlineCode(), bundlePageStyles(), securityHeaders()],
+  // hydrateOnInteraction adds client:interaction (hydrate at the reader's first touch).
+  integrations: [svelte(), mdx(), componentSurface(), onnxruntimeWasm(), hydrateOnInteraction(), externalizeInlineCode(), bundlePageStyles(), securityHeaders()],
   markdown: {
     remarkPlugins: [remarkMath],
     rehypePlugins: [rehypeKatex, rehypeFocusableFormulas, rehypeHeadingAnchors],

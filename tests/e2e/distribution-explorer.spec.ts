@@ -95,3 +95,31 @@ test('the chart redraws at the new width when the window resizes', async ({ page
   expect(narrow).toBeGreaterThanOrEqual(280);
   await expect(figure.getByRole('img', { name: /Probability of each candidate token/ })).toHaveCount(1);
 });
+
+test('on the home page the explorer shows its chart at once and runs its script only once used', async ({ page }) => {
+  const errors = collectPageErrors(page);
+  const scripts: string[] = [];
+  page.on('request', (request) => {
+    if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+  });
+  await page.goto('/');
+  const figure = page.locator('figure.explorer');
+  const island = page.locator('astro-island', { has: figure });
+  // Drawn at build time: the chart, its axis and the numbers are there before any script runs.
+  await expect(figure.getByRole('img', { name: 'Probability of each candidate token, bars after the settings, ticks before' })).toBeVisible();
+  await expect(figure.locator('svg').getByText('Probability →')).toBeVisible();
+  expect(await shownColumn(page, 'prob-after')).toEqual(expectedColumn({ temperature: 1, topK: 0, topP: 1, minP: 0 }, 'after'));
+  await page.waitForLoadState('networkidle');
+  const componentUrl = new URL((await island.getAttribute('component-url'))!, page.url()).pathname;
+  expect(scripts).not.toContain(componentUrl);
+  await expect(island).toHaveAttribute('ssr', '');
+
+  // The first touch hydrates it, and the value set by that touch counts.
+  await figure.getByRole('slider', { name: 'Temperature' }).fill('0');
+  await expect(figure.getByText('1 of 12 tokens can still be chosen (greedy)')).toBeVisible();
+  expect(scripts).toContain(componentUrl);
+  await expect(island).not.toHaveAttribute('ssr');
+  // Then Observable Plot redraws the chart from the live numbers.
+  await expect(figure.locator('svg').getByText('1.000')).toBeVisible();
+  expect(errors).toEqual([]);
+});

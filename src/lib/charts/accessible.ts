@@ -8,7 +8,8 @@ export function asAccessibleImage<T extends Element>(chart: T, name: string): T 
   // With a legend, Plot returns a <figure>: legends first (swatches as small svgs inside a div, a
   // colour ramp as an svg child of its own), then the chart as the figure's last svg child. The
   // legends are hidden here since their text says the same.
-  const svgs = chart instanceof SVGSVGElement ? [chart] : [...chart.querySelectorAll('svg')];
+  // By name, not instanceof: a chart drawn at build time comes from another document's classes.
+  const svgs = chart.localName === 'svg' ? [chart] : [...chart.querySelectorAll('svg')];
   const svg = svgs.findLast((s) => s.parentElement === (chart as Element)) ?? svgs[0];
   for (const other of svgs) if (other !== svg) other.setAttribute('aria-hidden', 'true');
   for (const el of chart.querySelectorAll('[aria-label], [aria-description]')) {

@@ -15,6 +15,8 @@ export interface ProbabilityBarsOptions {
   width?: number;
   /** Accessible description of the chart as a whole. */
   ariaLabel?: string;
+  /** The document to draw in: the page's, or one made at build time (prerender.ts). */
+  document?: Document;
 }
 
 const defaults = { width: 640, ariaLabel: 'Probability of each candidate token before and after' };
@@ -24,9 +26,10 @@ const defaults = { width: 640, ariaLabel: 'Probability of each candidate token b
  * probability, so a reader sees both where mass was removed and where it went.
  */
 export function probabilityBars(bars: readonly ProbabilityBar[], options: ProbabilityBarsOptions = {}): Element {
-  const { width, ariaLabel } = { ...defaults, ...options };
+  const { width, ariaLabel, document } = { ...defaults, ...options };
   const order = bars.map((b) => b.label);
   const chart = Plot.plot({
+    ...(document ? { document } : {}),
     width,
     height: 28 * bars.length + 50,
     marginLeft: 110,

@@ -1,4 +1,7 @@
+import type { ProbabilityBar } from '../../../lib/charts/probabilityBars';
 import { finalDistribution, softmax } from '../../../lib/decoding';
+import { visibleWhitespace } from '../../../lib/site/tokenText';
+import { exampleTokens } from './fixed-logits';
 
 export interface ExploreSettings {
   temperature: number;
@@ -26,3 +29,11 @@ export function explore(logits: Float32Array, settings: ExploreSettings): Explor
     return { ok: false, message: `These settings cannot be applied: ${(error as Error).message}` };
   }
 }
+
+/** The chart's bars: each example token's probability before and after. */
+export function barsOf(result: Extract<ExploreResult, { ok: true }>): ProbabilityBar[] {
+  return exampleTokens.map((token, i) => ({ label: visibleWhitespace(token), before: result.before[i], after: result.after[i] }));
+}
+
+/** What the chart says it shows. */
+export const CHART_LABEL = 'Probability of each candidate token, bars after the settings, ticks before';
