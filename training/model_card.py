@@ -28,7 +28,12 @@ WHY_THIS_MIX = (
     'from the registries: the State of the Union addresses, Moby-Dick, The Devil\'s Dictionary and more WordNet glosses, '
     'which roughly doubles the text. Facts are a deliberate share of the tokens (about a tenth): every subject appears in '
     'dozens of short paragraphs, each fact in many phrasings, so that a small model can learn the fact itself rather '
-    'than one sentence, and answer it in the held-out phrasing it never saw.'
+    'than one sentence, and answer it in the held-out phrasing it never saw. The third family composes half of its fact '
+    'sentences from an opening that names the subject and a cue that ends in the answer (dozens of shapes per relation, '
+    'the subject at varying distances from the answer). The second family had learned its facts but not the sentence '
+    'shapes around them: it answered 243 of 247 capitals in a training phrasing and 1 in the held-out one '
+    '(training/phrasing_probe.py). Resuming that expert for 1,000 steps on the composed sentences, as a pilot, raised its '
+    'exact match on the 988 original held-out prompts from 14.5 % to 48.1 % at the same held-out loss.'
 )
 
 
@@ -79,9 +84,14 @@ def data_section(stats, tokens):
               f"({stats['fact_paragraphs_per_subject']} per country, state or element), each sentence in one of several training "
               'templates; one more template per relation is held out and used only for the evaluation prompts '
               '(`tests/fixtures/factual-prompts.json`):', '',
-              '| relation | training templates | held-out template (evaluation only) |', '|---|---:|---|']
+              '| relation | fixed training templates | composed training templates | held-out template (evaluation only) |',
+              '|---|---:|---:|---|']
+    composed = templates.get('composed', {})
     for rel, train in templates['train'].items():
-        lines.append(f"| {rel} | {len(train)} | \"{templates['heldout'][rel][0]}\" |")
+        lines.append(f"| {rel} | {len(train)} | {composed.get(rel, 0)} | \"{templates['heldout'][rel][0]}\" |")
+    if composed:
+        lines += ['', f"Composed templates are every opening for the subject's kind joined to every cue of the relation "
+                      f"(training/data/facts.py); {100 * templates['composed_share']:.0f} % of the fact sentences use one."]
     lines += ['', WHY_THIS_MIX, '',
               'Tokenizer: the first family\'s byte-level BPE (4,096 ids), unchanged: it is trained on exactly the first family\'s '
               'training text (`tokenizer.jsonl`), so the shipped tokenizer.json is byte for byte the same and per-token '

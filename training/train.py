@@ -45,7 +45,8 @@ def get_args(argv=None):
     p.add_argument('--eval_every', type=int, default=100)
     p.add_argument('--eval_batches', type=int, default=8)
     p.add_argument('--checkpoint_minutes', type=float, default=3.0)
-    p.add_argument('--snapshot_at', type=str, default='', help='FRACTION:NAME, save a named copy once training progress reaches FRACTION')
+    p.add_argument('--snapshot_at', type=str, default='',
+                   help='FRACTION:NAME[,FRACTION:NAME...], save a named copy once training progress reaches FRACTION')
     p.add_argument('--seed', type=int, default=1337)
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
@@ -166,8 +167,9 @@ def main(argv=None):
         log.setdefault('resumed', []).append({'step': step, 'elapsed_s': elapsed_before, 'previous_args': log['args']})
         log['args'] = vars(args)
         print(f'[train {args.name}] resumed at step {step}', flush=True)
-    snap_frac, snap_name = (float(args.snapshot_at.split(':')[0]), args.snapshot_at.split(':')[1]) if args.snapshot_at else (2.0, '')
-    snapped = os.path.exists(os.path.join(out, f'{snap_name}.pt')) if snap_name else True
+    # Snapshots still to write (a resumed run skips those already on disk).
+    snapshots = [(float(frac), name) for frac, name in (s.split(':') for s in args.snapshot_at.split(',') if s)]
+    snapshots = [(frac, name) for frac, name in snapshots if not os.path.exists(os.path.join(out, f'{name}.pt'))]
     print(f'[train {args.name}] {model.num_parameters():,} parameters, {len(train_ids):,} train tokens, '
           f'{machine}, {precision}, {tokens_per_step:,} tokens per step', flush=True)
     rng = np.random.default_rng(args.seed + step)
@@ -194,9 +196,11 @@ def main(argv=None):
         n_running += 1
         elapsed = elapsed_before + time.time() - t0
         frac = progress(step, elapsed, args)
-        if not snapped and frac >= snap_frac:
-            snapped = True
-            log['snapshot'] = {'name': snap_name, 'step': step, 'tokens': step * tokens_per_step, 'progress': frac}
+        for snap_frac, snap_name in [s for s in snapshots if frac >= s[0]]:
+            snapshots.remove((snap_frac, snap_name))
+            record = {'name': snap_name, 'step': step, 'tokens': step * tokens_per_step, 'progress': frac}
+            log.setdefault('snapshots', []).append(record)
+            log.setdefault('snapshot', record)  # the first one: model_card.py reads expert-early from here
             save(os.path.join(out, f'{snap_name}.pt'), model, opt, step, elapsed, args, log)
             print(f'[train {args.name}] saved snapshot {snap_name} at step {step}', flush=True)
         if step % args.eval_every == 0 or frac >= 1.0:

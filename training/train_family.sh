@@ -15,9 +15,10 @@ AMATEUR="--batch 8 --steps ${AMATEUR_STEPS:-2000} --lr 2e-3 --eval_every 100"
 if [ "$DEVICE" = cuda ]; then
   EXPERT="--batch 32 --accum 1 --steps 25000 --lr 1e-3 --warmup 500 --eval_every 1000 --eval_batches 16 --compile"
 else
-  EXPERT="--batch 8 --accum 2 --steps ${EXPERT_STEPS:-12500} --lr 1e-3 --warmup 300 --eval_every 250 --eval_batches 8"
+  EXPERT="--batch 8 --accum 2 --steps ${EXPERT_STEPS:-10000} --lr 1e-3 --warmup 300 --eval_every 250 --eval_batches 8"
 fi
 nice -n 10 $PY train.py --device "$DEVICE" --name amateur --n_layer 1 --n_embd 128 --n_head 4 $AMATEUR $RESUME
-# expert-early is the expert's own run at 12% of its training (O'Brien & Lewis's amateur).
+# expert-early is the expert's own run at 12% of its training (O'Brien & Lewis's amateur). The later
+# snapshots are kept for choosing amateurs (training/loop_probe.py); none is shipped.
 nice -n 10 $PY train.py --device "$DEVICE" --name expert --n_layer 8 --n_embd 224 --n_head 4 $EXPERT \
-  --snapshot_at 0.12:expert-early $RESUME
+  --snapshot_at 0.12:expert-early,0.3:expert-30,0.6:expert-60 $RESUME

@@ -70,6 +70,59 @@ TRAIN_TEMPLATES = {
                       'The nucleus of {c} holds {a} protons.', '{c} is element number {a}.'],
 }
 
+# Composed templates: an opening that names the subject, then a cue that ends in the answer. The
+# fixed templates above put the answer right after a few set words; a small model learns those
+# shapes and little else (the second family answered 243 of 247 capitals in a training phrasing
+# and 1 in the held-out one). Openings x cues give each relation dozens of sentence shapes with
+# the subject at varying distances from the answer, so the model has to find the subject and the
+# relation wherever they are. None shares a held-out template's wording (tests/test_heldout.py).
+OPENINGS = {
+    'country': ['Talk to people in {c} and you learn that', 'A guidebook about {c} explains that',
+                'Everyone who lives in {c} knows that', 'Students in {c} learn early that',
+                'A letter from {c} mentions that', 'We travelled to {c}, where', 'In {c}, as the atlas says,',
+                'People from {c} will say that', 'Among the facts about {c}, one is that',
+                'Visitors who come back from {c} report that', 'An old encyclopedia entry on {c} notes that'],
+    'state': ['Everyone who lives in {c} knows that', 'A guidebook about {c} explains that',
+              'Students in {c} learn early that', 'People from {c} will say that',
+              'Among the facts about {c}, one is that', 'A newspaper in {c} reminds readers that'],
+    'element': ['A textbook on {c} explains that', 'Students who study {c} learn that',
+                'Among the facts about {c}, one is that', 'Any table of the elements shows that for {c}',
+                'In the chemistry of {c},', 'A scientist who works with {c} knows that'],
+    'any': ['Speaking of {c},', 'As for {c},', 'A note on {c} says that', 'For {c},', 'About {c}: remember that',
+            'Here is a fact about {c}:'],
+}
+CUES = {
+    'capital': ['the capital is {a}', 'its capital is {a}', 'the capital city is {a}',
+                'the seat of government is {a}', 'the government sits in {a}', 'the main city and capital is {a}'],
+    'continent': ['it lies in {a}', 'the country is in {a}', 'it is part of {a}', 'the continent is {a}',
+                  'it belongs to {a}', 'the whole country is in {a}'],
+    'currency': ['the currency is the {a}', 'people pay with the {a}', 'the money is the {a}',
+                 'prices are in the {a}', 'shops take the {a}', 'the local money is the {a}'],
+    'language': ['the main language is {a}', 'people speak {a}', 'most people speak {a}',
+                 'the official language is {a}', 'the language of daily life is {a}', 'children learn {a} at home'],
+    'calling code': ['the calling code is +{a}', 'you dial +{a} to reach it', 'phone numbers start with +{a}',
+                     'the country code is +{a}', 'the dialling code is +{a}'],
+    'state capital': ['the capital is {a}', 'the state capital is {a}', 'the legislature meets in {a}',
+                      'the state government sits in {a}', 'the governor works in {a}'],
+    'element symbol': ['its symbol is {a}', 'the symbol is {a}', 'it is written {a}', 'chemists write it as {a}',
+                       'the short form is {a}'],
+    'atomic number': ['its atomic number is {a}', 'it is element number {a}', 'it has {a} protons',
+                      'the atomic number is {a}', 'it sits at number {a} in the periodic table'],
+}
+SUBJECT_KIND = {'capital': 'country', 'continent': 'country', 'currency': 'country', 'language': 'country',
+                'calling code': 'country', 'state capital': 'state', 'element symbol': 'element',
+                'atomic number': 'element'}
+
+
+def composed_templates(relation):
+    """Every opening for the relation's kind of subject, joined to every cue of the relation."""
+    openings = OPENINGS[SUBJECT_KIND[relation]] + OPENINGS['any']
+    return [f'{o} {cue}.' for o in openings for cue in CUES[relation]]
+
+
+# What training draws from: the fixed templates and the composed ones, in equal shares.
+COMPOSED_SHARE = 0.5
+
 # Held-out templates are prompts that end right before the answer (never seen in training).
 HELDOUT_TEMPLATES = {
     'capital': ['Ask anyone in {c} and they will tell you that the capital is'],
@@ -141,7 +194,7 @@ def original_facts(facts):
     return [f for f in facts if f[1] in ORIGINAL_RELATIONS]
 
 
-def training_documents(facts, paragraphs_per_subject=12, seed=0, templates=None):
+def training_documents(facts, paragraphs_per_subject=12, seed=0, templates=None, composed=True):
     """Short paragraphs about one subject each, mixing training templates in random order.
     Many paragraphs per subject so the facts recur often enough for a small model to learn them."""
     templates = templates or TRAIN_TEMPLATES
@@ -152,17 +205,23 @@ def training_documents(facts, paragraphs_per_subject=12, seed=0, templates=None)
     docs = []
     for c, rels in by_subject.items():
         for k in range(paragraphs_per_subject):
-            sentences = [rng.choice(templates[rel]).format(c=c, a=a) for rel, a in rels]
+            sentences = [pick_template(rng, templates, rel, composed).format(c=c, a=a) for rel, a in rels]
             rng.shuffle(sentences)
             docs.append({'source': 'facts', 'doc_id': f'{c}:{k}', 'text': ' '.join(sentences)})
     return docs
+
+
+def pick_template(rng, templates, relation, composed):
+    if composed and rng.random() < COMPOSED_SHARE:
+        return rng.choice(composed_templates(relation))
+    return rng.choice(templates[relation])
 
 
 def first_family_documents(facts):
     """The first family's fact paragraphs, exactly: the tokenizer is trained on them (and the
     prose of the first four sources) so that today's byte-level BPE is reproduced."""
     first = {rel: TRAIN_TEMPLATES[rel][:4] for rel in ORIGINAL_RELATIONS}
-    return training_documents(original_facts(facts), paragraphs_per_subject=12, seed=0, templates=first)
+    return training_documents(original_facts(facts), paragraphs_per_subject=12, seed=0, templates=first, composed=False)
 
 
 def heldout_prompts(facts):

@@ -105,7 +105,9 @@ def main():
     json.dump({'sources': {k: {'description': v[0], 'license': v[1]} for k, v in sources.SOURCES.items()},
                'first_family_sources': list(sources.FIRST_FAMILY_SOURCES),
                'split': stats, 'heldout_fraction': HELDOUT_FRACTION, 'fact_paragraphs_per_subject': FACT_PARAGRAPHS,
-               'fact_templates': {'train': factmod.TRAIN_TEMPLATES, 'heldout': factmod.HELDOUT_TEMPLATES}},
+               'fact_templates': {'train': factmod.TRAIN_TEMPLATES, 'heldout': factmod.HELDOUT_TEMPLATES,
+                                  'composed': {rel: len(factmod.composed_templates(rel)) for rel in factmod.CUES},
+                                  'composed_share': factmod.COMPOSED_SHARE}},
               open(os.path.join(OUT, 'stats.json'), 'w'), indent=1)
     prompts = factmod.heldout_prompts(facts)
     fixtures = os.path.join(REPO, 'tests', 'fixtures')
