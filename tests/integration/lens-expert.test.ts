@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addLayerLens, LAYER_LOGITS_FLAG, LAYER_LOGITS_OUTPUT } from '../../src/lib/runtime/model/lens/extend-lens';
-import { EXPERT_ONNX, plainExpertPath, ROOT } from './support/lens-models';
+import { EXPERT_ONNX, fusedExpertPath, plainExpertPath, ROOT } from './support/lens-models';
 import { RUNTIMES, type Runtime } from './support/ort-runtimes';
 
 const TOLERANCE = 1e-4;
@@ -154,5 +154,40 @@ describe('layer lens on the expert exported without layer_logits', () => {
   it('refuses a model that already has the output', () => {
     expect(() => addLayerLens(readFileSync(EXPERT_ONNX))).toThrow(/already has an output "layer_logits"/);
     expect(() => addLayerLens(lensedBytes)).toThrow(/already has an output "layer_logits"/);
+  });
+});
+
+describe("layer lens on the expert in GPT-2's fused form (SkipLayerNormalization, the residual sum as output 3)", () => {
+  let fused: Uint8Array;
+  beforeAll(() => {
+    fused = readFileSync(fusedExpertPath());
+  });
+
+  it('is really fused: no decomposed LayerNorm is left, and the lens finds every block through the fused sums', async () => {
+    const session = await ort.InferenceSession.create(fused);
+    expect(session.outputNames).not.toContain(LAYER_LOGITS_OUTPUT);
+    const { plan } = addLayerLens(fused);
+    expect(plan.numLayers).toBe(N);
+    expect(plan.projection.tied).toBe(config.tie_word_embeddings);
+    const ops = execFileSync('/usr/bin/python3', ['-c', 'import sys, onnx; print(" ".join(n.op_type for n in onnx.load(sys.argv[1]).graph.node))', fusedExpertPath()], { encoding: 'utf8' }).split(' ');
+    expect(ops.filter((op) => op === 'SkipLayerNormalization')).toHaveLength(2 * N + 1);
+    expect(ops).not.toContain('ReduceMean');
+  });
+
+  describe.each(RUNTIMES)('in %s', (_, rt) => {
+    it("equals the export's own layer_logits to 1e-4, after the prompt and after a cached step", async () => {
+      const [withLens, exported] = await Promise.all([rt.InferenceSession.create(addLayerLens(fused).bytes), rt.InferenceSession.create(EXPERT_ONNX)]);
+      for (const p of fixture.prompts) {
+        const T = p.ids.length - 1;
+        const [mineFirst, theirsFirst] = await Promise.all([withLens.run(feeds([p.ids.slice(0, T)], 0, null, true, rt)), exported.run(feeds([p.ids.slice(0, T)], 0, null, true, rt))]);
+        expect(maxAbsDiff(data(mineFirst[LAYER_LOGITS_OUTPUT]), data(theirsFirst[LAYER_LOGITS_OUTPUT])), p.text).toBeLessThanOrEqual(TOLERANCE);
+        const [mine, theirs] = await Promise.all([
+          withLens.run(feeds([[p.ids[T]]], T, mineFirst as Record<string, ort.Tensor>, true, rt)),
+          exported.run(feeds([[p.ids[T]]], T, theirsFirst as Record<string, ort.Tensor>, true, rt)),
+        ]);
+        expect(maxAbsDiff(data(mine[LAYER_LOGITS_OUTPUT]), data(theirs[LAYER_LOGITS_OUTPUT])), p.text).toBeLessThanOrEqual(TOLERANCE);
+        expect(maxAbsDiff(data(mine.logits), data(theirs.logits)), p.text).toBeLessThanOrEqual(TOLERANCE);
+      }
+    });
   });
 });

@@ -16,6 +16,7 @@ const PYTHON = '/usr/bin/python3';
 const CACHE = join(ROOT, 'tests', '.cache', 'lens');
 export const EXPERT_ONNX = join(ROOT, 'public', 'models', 'expert', 'onnx', 'model.onnx');
 const STRIP_SCRIPT = join(ROOT, 'training', 'strip_layer_logits.py');
+const FUSE_SCRIPT = join(ROOT, 'training', 'fuse_layer_norms.py');
 
 function newerThan(target: string, sources: string[]): boolean {
   if (!existsSync(target)) return false;
@@ -28,6 +29,19 @@ export function plainExpertPath(): string {
   if (!newerThan(out, [EXPERT_ONNX, STRIP_SCRIPT])) {
     mkdirSync(CACHE, { recursive: true });
     execFileSync(PYTHON, [STRIP_SCRIPT, EXPERT_ONNX, out], { cwd: join(ROOT, 'training'), stdio: 'pipe' });
+  }
+  return out;
+}
+
+/**
+ * The plain expert in GPT-2's fused form (training/fuse_layer_norms.py): every LayerNorm after a
+ * residual sum is one SkipLayerNormalization whose output 3 is the sum. Derived like the plain one.
+ */
+export function fusedExpertPath(): string {
+  const plain = plainExpertPath();
+  const out = join(CACHE, 'expert-fused.onnx');
+  if (!newerThan(out, [plain, FUSE_SCRIPT])) {
+    execFileSync(PYTHON, [FUSE_SCRIPT, plain, out], { cwd: join(ROOT, 'training'), stdio: 'pipe' });
   }
   return out;
 }
