@@ -76,7 +76,7 @@ export const BUNDLED_MODEL_FILES = [...MODEL_CONFIG_FILES, 'onnx/model.onnx'] as
  * tests/integration/runtime-loading.test.ts, which recomputes it): browser caches are named after
  * it, so a rebuilt model is never served from an old cache. Update it when the models change.
  */
-export const BUNDLED_MODELS_VERSION = '453addac92536f4d';
+export const BUNDLED_MODELS_VERSION = 'd5b5356ea49cdfbc';
 
 const BUNDLED_FAMILY = 'bundled-bpe-4096';
 const SMOLLM2_FAMILY = 'smollm2';
