@@ -15,8 +15,8 @@ export function loadModel(name: BundledName): Promise<LoadedModel> {
 }
 
 export const PROMPT_TEXT = 'The old man looked at the sea and said that';
-/** A prompt the expert's greedy continuation ends with end-of-sequence at its seventh step (" capital of Bahrain."). */
-export const ENDS_SOON_PROMPT_TEXT = 'The language you will hear most in Bahrain is the';
+/** A prompt the expert's greedy continuation ends with end-of-sequence at its seventh step (" Boliviano."). */
+export const ENDS_SOON_PROMPT_TEXT = 'When you go shopping in Bolivia, you pay with the';
 
 export interface ForwardCall {
   batch: number;

@@ -6,7 +6,7 @@ import { PAIR_PARAM } from '../shared/model-pair';
 
 export const PREFIX = 'dola';
 /** A held-out factual prompt (tests/fixtures/factual-prompts.json): greedy misses it, and the two divergences pick different layers at the first step and answer differently. */
-export const DEFAULT_PROMPT = 'The language you will hear most in Myanmar is';
+export const DEFAULT_PROMPT = 'Ask anyone in Poland and they will tell you that the capital is';
 /**
  * The URL's range: any premature layer of the deepest model a figure can run, so that a shared
  * link to a deep Hub model keeps its layer. The widget runs at most the active model's own.
