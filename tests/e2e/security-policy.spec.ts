@@ -61,6 +61,8 @@ async function bringEverythingToLife(page: Page): Promise<void> {
     for (const island of document.querySelectorAll('astro-island[ssr]')) {
       for (let i = 0; i < 100 && island.hasAttribute('ssr'); i++) {
         island.firstElementChild?.scrollIntoView({ block: 'center' });
+        // client:interaction islands (the home page's explorer) wait for a reader's pointer.
+        island.firstElementChild?.dispatchEvent(new PointerEvent('pointerover', { bubbles: true }));
         await frame();
       }
     }
