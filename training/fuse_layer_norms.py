@@ -12,7 +12,6 @@ which is what this matches.
 """
 import argparse
 
-import numpy as np
 import onnx
 from onnx import helper, numpy_helper
 
