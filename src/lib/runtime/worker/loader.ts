@@ -18,6 +18,7 @@ import { withLayerLens, type LensOutcome } from './lens-fetch';
 import { weightFile } from '../hub-listing';
 import { watchGpuDevice } from './gpu-loss';
 import type { OrtBuild } from './ort-files';
+import { startOnnxRuntime } from './start-runtime';
 import { wasmThreads } from './wasm-threads';
 import { RuntimeError } from '../errors';
 
@@ -227,6 +228,7 @@ export async function loadRegistryModel(
   let lens: LensOutcome | null = null;
   const fetchModel = modelFetch(entry, watch, (outcome) => (lens = outcome));
   configureEnvironment(entry, config, fetchModel, device);
+  if (device.device === 'wasm' && startedBuild === 'wasm') void startOnnxRuntime();
   try {
     [tokenizer, pretrained] = await fromPretrained(entry, device, tracker.callback);
   } catch (error) {
