@@ -26,8 +26,8 @@ export function renderMarkdown(r: BenchResults): string {
   out.push('## Model loads', '');
   out.push(
     table(
-      ['Model', 'Backend', 'Cache', 'Worker', 'Median ms', 'Min–max ms', 'Warm-up forward ms', 'Model bytes fetched', 'Reps'],
-      r.loads.map((l) => [l.model, backend(l.device), l.cache, l.worker === 'fresh' ? 'new (starts onnxruntime)' : 'onnxruntime already started', ms(l.medianMs), `${ms(l.minMs)}–${ms(l.maxMs)}`, ms(l.medianWarmupMs), l.bytesFetched.toLocaleString('en'), l.reps]),
+      ['Model', 'Backend', 'Cache', 'Browser profile', 'Worker', 'Median ms', 'Min–max ms', 'Warm-up forward ms', 'Model bytes fetched', 'Reps'],
+      r.loads.map((l) => [l.model, backend(l.device), l.cache, l.profile ?? 'off-the-record', l.worker === 'fresh' ? 'new (starts onnxruntime)' : 'onnxruntime already started', ms(l.medianMs), `${ms(l.minMs)}–${ms(l.maxMs)}`, ms(l.medianWarmupMs), l.bytesFetched.toLocaleString('en'), l.reps]),
     ),
     '',
   );

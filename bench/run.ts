@@ -16,7 +16,7 @@
  */
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,10 +118,10 @@ async function openRuntimePage(context: BrowserContext, baseUrl: string, page?: 
   return p;
 }
 
-type LoadKey = { model: string; device: string; cache: 'cold' | 'warm'; worker: LoadRecord['worker'] };
+type LoadKey = { model: string; device: string; cache: 'cold' | 'warm'; worker: LoadRecord['worker']; profile?: LoadRecord['profile'] };
 
 function summarizeLoads(samples: Array<LoadKey & inPage.LoadSample>): LoadRecord[] {
-  const keyOf = (s: LoadKey): string => `${s.model}|${s.device}|${s.cache}|${s.worker}`;
+  const keyOf = (s: LoadKey): string => `${s.model}|${s.device}|${s.cache}|${s.worker}|${s.profile ?? 'off-the-record'}`;
   const keys = [...new Set(samples.map(keyOf))];
   return keys.map((key) => {
     const group = samples.filter((s) => keyOf(s) === key);
@@ -131,6 +131,7 @@ function summarizeLoads(samples: Array<LoadKey & inPage.LoadSample>): LoadRecord
       device: group[0].device,
       cache: group[0].cache,
       worker: group[0].worker,
+      profile: group[0].profile ?? 'off-the-record',
       reps: group.length,
       medianMs: round(median(walls)),
       minMs: round(Math.min(...walls)),
@@ -162,6 +163,36 @@ async function measureLoads(browser: Browser, baseUrl: string): Promise<LoadReco
   };
   await one('amateur', false); // warm-up: OS file cache, server, Chromium's first worker
   for (let rep = 0; rep < PLAN.loadReps; rep++) for (const model of LOAD_MODELS) await one(model, true);
+  return summarizeLoads(samples);
+}
+
+/**
+ * A reader's visits: one on-disk profile (Chromium keeps its code cache there, which Playwright's
+ * default off-the-record contexts never do), a first visit, then PLAN.loadReps more, each a new
+ * page load of the expert.
+ */
+async function measureProfileLoads(baseUrl: string): Promise<LoadRecord[]> {
+  const dir = mkdtempSync(join(os.tmpdir(), 'bench-profile-'));
+  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const samples: Array<LoadKey & inPage.LoadSample> = [];
+  try {
+    await context.addInitScript(() => {
+      (globalThis as unknown as { __name: (f: unknown) => unknown }).__name = (f) => f;
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    for (let visit = 0; visit <= PLAN.loadReps; visit++) {
+      await page.goto(`${baseUrl}/dev/runtime/`);
+      await page.waitForFunction(() => 'decodingRuntime' in window, null, { timeout: 120_000 });
+      const loaded = await page.evaluate(inPage.loadOnce, { model: 'expert', device: 'wasm' });
+      samples.push({ model: 'expert', cache: visit === 0 ? 'cold' : 'warm', worker: 'fresh', profile: 'on-disk', ...loaded });
+      log(`  load expert, on-disk profile, visit ${visit + 1}: ${loaded.wallMs.toFixed(0)} ms (${loaded.bytes} B)`);
+      // Chromium writes a wasm module's code cache a little after it has run.
+      await page.waitForTimeout(2000);
+    }
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
   return summarizeLoads(samples);
 }
 
@@ -380,9 +411,11 @@ async function main(): Promise<void> {
   };
   try {
     results.loads = (await phase('loads (WASM, cold and warm)', () => measureLoads(browser, server.url))) ?? [];
+    results.loads.push(...((await phase('loads (WASM, a reader\'s visits in an on-disk profile)', () => measureProfileLoads(server.url))) ?? []));
     notes.push(
       'A load in a new worker (cold or warm) includes starting onnxruntime-web, i.e. compiling its wasm (the 14 MB WASM-only build; the 27 MB build with WebGPU on the WebGPU rows); ' +
-        'cold and warm differ in the model bytes fetched. Rows marked "onnxruntime already started" show a load without that cost.',
+        'cold and warm differ in the model bytes fetched. Rows marked "onnxruntime already started" show a load without that cost. ' +
+        'Rows in an on-disk profile are a reader\'s visits: Chromium keeps compiled wasm and scripts in its code cache there, which off-the-record contexts (the other rows) never do.',
     );
     notes.push(
       'Speculative: alpha, c and expectedSpeedup come from the model forward times in the step timings; the measured speed-up is ' +

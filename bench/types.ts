@@ -16,6 +16,11 @@ export interface LoadRecord {
    * (compiling its wasm); runtime-started: another model had already started it in that worker.
    */
   worker: 'fresh' | 'runtime-started';
+  /**
+   * off-the-record: Playwright's default context, which keeps no code cache; on-disk: a regular
+   * browser profile, as a reader's, where Chromium caches compiled wasm and scripts between visits.
+   */
+  profile: 'off-the-record' | 'on-disk';
   reps: number;
   /** Page-side wall time of client.load (fetch, session creation, first forward pass). */
   medianMs: number;

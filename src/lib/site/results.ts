@@ -48,6 +48,8 @@ export interface BenchLoad {
   device: string;
   cache: 'cold' | 'warm' | string;
   worker: 'fresh' | 'runtime-started' | string;
+  /** Absent in results written before the benchmark measured an on-disk profile. */
+  profile?: 'off-the-record' | 'on-disk' | string;
   reps: number;
   medianMs: number;
   medianWarmupMs: number;
