@@ -39,7 +39,11 @@ async function shootFirstFigure(page: Page, file: string): Promise<boolean> {
   // Live once the models are in (the badge names the device); precomputed steps show before that.
   await figure.getByTestId('device-badge').waitFor({ timeout: 60_000 }).catch(() => undefined);
   await page.waitForTimeout(800);
+  // The figure's top at the top of the window: its caption, controls, text and main chart (a tall
+  // figure scrolled "into view" is centred, which shows its middle).
+  await figure.evaluate((element) => element.scrollIntoView({ block: 'start' }));
   await page.evaluate(() => window.scrollBy(0, -16));
+  await page.waitForTimeout(200);
   await page.screenshot({ path: file });
   return true;
 }
