@@ -8,6 +8,7 @@ import componentSurface from './integrations/component-surface.mjs';
 import onnxruntimeWasm from './integrations/onnxruntime-wasm.mjs';
 import rehypeFocusableFormulas from './integrations/rehype-focusable-formulas.mjs';
 import rehypeHeadingAnchors from './integrations/rehype-heading-anchors.mjs';
+import rehypeChapterSections from './integrations/rehype-chapter-sections.mjs';
 import { transformersSessionChains, transformersSessionChainsEsbuild } from './integrations/transformers-session-chains.mjs';
 import externalizeInlineCode from './integrations/externalize-inline-code.mjs';
 import hydrateOnInteraction from './integrations/hydrate-on-interaction.mjs';
@@ -37,7 +38,7 @@ export default defineConfig({
   integrations: [svelte(), mdx(), componentSurface(), onnxruntimeWasm(), hydrateOnInteraction(), externalizeInlineCode(), bundlePageStyles(), securityHeaders()],
   markdown: {
     remarkPlugins: [remarkMath],
-    rehypePlugins: [rehypeKatex, rehypeFocusableFormulas, rehypeHeadingAnchors],
+    rehypePlugins: [rehypeKatex, rehypeFocusableFormulas, rehypeChapterSections, rehypeHeadingAnchors],
   },
   // Cross-origin isolation in development and preview too, so WASM runs threaded there as on a
   // host that sends dist/_headers.

@@ -109,10 +109,15 @@ test('each chapter lists its sections in "On this page", and every section headi
   let checked = 0;
   for (const { path } of chapters) {
     await page.goto(path);
-    // Section headings: the chapter's own h2/h3, at the top level of its article (the anchor's
-    // wrapper included). Headings inside figures, asides and model cards are not sections.
+    // Section headings: the chapter's own h2/h3, at the top level of its article or of one of its
+    // sections (rehype-chapter-sections), the anchor's wrapper included. Headings inside figures,
+    // asides and model cards are not sections.
     const sections = await page.evaluate(() =>
-      [...document.querySelectorAll('article > :is(h2, h3), article > .heading-anchored > :is(h2, h3)')]
+      [
+        ...document.querySelectorAll(
+          ':is(article, article > .chapter-section) > :is(h2, h3), :is(article, article > .chapter-section) > .heading-anchored > :is(h2, h3)',
+        ),
+      ]
         .map((h) => {
           const link = h.parentElement?.querySelector(':scope > a.heading-anchor');
           return { id: h.id, href: link?.getAttribute('href') ?? null, name: link?.getAttribute('aria-label') ?? '' };
