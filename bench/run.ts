@@ -2,7 +2,8 @@
  * `npm run bench`: the browser benchmark. Builds the site into its own folder if needed, serves it
  * on 127.0.0.1, drives headless Chromium (Playwright's library API, the system Chromium) against
  * /dev/runtime/ and measures, with warm-up and repetitions, reporting medians:
- *   loads        cold (fresh browser context) and warm (reload: models from the Cache API)
+ *   loads        cold (fresh browser context) and warm (reload: models from the Cache API), and
+ *                the expert over a reader's visits in an on-disk profile (Chromium's code cache)
  *   steps        per-token step latency of every method, WASM and (if the browser has it) WebGPU
  *   kvCache      one cached step vs full recompute at 32, 128, 256 tokens of context
  *   speculative  tokens/s vs target-only decoding, gamma 1..8, T = 0 and 1, next to
