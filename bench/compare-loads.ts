@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium';
 import { ISOLATION_HEADERS } from '../integrations/security-policy.mjs';
-import * as inPage from './in-page';
+import { launchProfile, prepareContext, visitAndLoad } from './runtime-page';
 import { staticFileHandler } from './server';
 import { median } from './stats';
 
@@ -61,26 +61,14 @@ function serve(root: string, port: number): Promise<{ url: string; close(): Prom
 }
 
 async function loadOnce(context: BrowserContext, url: string): Promise<number> {
-  const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(`${url}/dev/runtime/`);
-  await page.waitForFunction(() => 'decodingRuntime' in window, null, { timeout: 120_000 });
-  const loaded = await page.evaluate(inPage.loadOnce, { model, device: 'wasm' });
-  // Chromium writes a wasm module's code cache a little after it has run.
-  await page.waitForTimeout(2000);
-  return loaded.wallMs;
+  return (await visitAndLoad(context, url, model)).wallMs;
 }
 
 const builds = { base: baseDir, new: newDir } as const;
 const servers = { base: await serve(builds.base, 4393), new: await serve(builds.new, 4394) };
 const profileDirs = { base: mkdtempSync(join(tmpdir(), 'compare-base-')), new: mkdtempSync(join(tmpdir(), 'compare-new-')) };
-const launch = (dir: string) => chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-const profiles = { base: await launch(profileDirs.base), new: await launch(profileDirs.new) };
+const profiles = { base: await launchProfile(profileDirs.base), new: await launchProfile(profileDirs.new) };
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-const init = (context: BrowserContext) =>
-  context.addInitScript(() => {
-    (globalThis as unknown as { __name: (f: unknown) => unknown }).__name = (f) => f;
-  });
-await Promise.all(Object.values(profiles).map(init));
 
 const times: Record<string, number[]> = {};
 const record = (key: string, ms: number) => (times[key] ??= []).push(ms);
@@ -88,8 +76,7 @@ try {
   for (let round = 0; round < rounds; round++) {
     for (const build of ['base', 'new'] as const) {
       record(`${build} ${round === 0 ? 'first' : 'second+'}`, await loadOnce(profiles[build], servers[build].url));
-      const context = await browser.newContext();
-      await init(context);
+      const context = await prepareContext(await browser.newContext());
       record(`${build} cold`, await loadOnce(context, servers[build].url));
       await context.close();
     }

@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { estimateAlpha, expectedSpeedup } from '../src/lib/decoding/speculative';
 import { measureBundle } from './bundle';
 import * as inPage from './in-page';
+import { launchProfile, prepareContext, visitAndLoad, waitForRuntime } from './runtime-page';
 import { renderMarkdown } from './report';
 import { ISOLATION_HEADERS } from '../integrations/security-policy.mjs';
 import { serveStatic } from './server';
@@ -101,13 +102,7 @@ async function phase<T>(name: string, body: () => Promise<T>): Promise<T | null>
 }
 
 async function newContext(browser: Browser): Promise<BrowserContext> {
-  const context = await browser.newContext();
-  // tsx compiles with keepNames, which wraps functions in __name(); the page must know it too.
-  await context.addInitScript(() => {
-    (globalThis as unknown as { __name: (f: unknown) => unknown }).__name = (f) => f;
-  });
-  context.setDefaultNavigationTimeout(120_000);
-  return context;
+  return prepareContext(await browser.newContext());
 }
 
 async function openRuntimePage(context: BrowserContext, baseUrl: string, page?: Page): Promise<Page> {
@@ -115,7 +110,7 @@ async function openRuntimePage(context: BrowserContext, baseUrl: string, page?: 
   if (!page) p.on('pageerror', (error) => log(`page error: ${error.message}`));
   if (page) await p.reload();
   else await p.goto(`${baseUrl}/dev/runtime/`);
-  await p.waitForFunction(() => 'decodingRuntime' in window, null, { timeout: 120_000 });
+  await waitForRuntime(p);
   return p;
 }
 
@@ -174,21 +169,13 @@ async function measureLoads(browser: Browser, baseUrl: string): Promise<LoadReco
  */
 async function measureProfileLoads(baseUrl: string): Promise<LoadRecord[]> {
   const dir = mkdtempSync(join(os.tmpdir(), 'bench-profile-'));
-  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const context = await launchProfile(dir);
   const samples: Array<LoadKey & inPage.LoadSample> = [];
   try {
-    await context.addInitScript(() => {
-      (globalThis as unknown as { __name: (f: unknown) => unknown }).__name = (f) => f;
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
     for (let visit = 0; visit <= PLAN.loadReps; visit++) {
-      await page.goto(`${baseUrl}/dev/runtime/`);
-      await page.waitForFunction(() => 'decodingRuntime' in window, null, { timeout: 120_000 });
-      const loaded = await page.evaluate(inPage.loadOnce, { model: 'expert', device: 'wasm' });
+      const loaded = await visitAndLoad(context, baseUrl, 'expert');
       samples.push({ model: 'expert', cache: visit === 0 ? 'cold' : 'warm', worker: 'fresh', profile: 'on-disk', ...loaded });
       log(`  load expert, on-disk profile, visit ${visit + 1}: ${loaded.wallMs.toFixed(0)} ms (${loaded.bytes} B)`);
-      // Chromium writes a wasm module's code cache a little after it has run.
-      await page.waitForTimeout(2000);
     }
   } finally {
     await context.close();
