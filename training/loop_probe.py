@@ -1,12 +1,13 @@
 """Do the amateurs find the expert's greedy loops as likely as the expert does?
 
-  /usr/bin/python3 training/loop_probe.py [--prompts 12] [--tokens 128]
+  /usr/bin/python3 training/loop_probe.py [--prompts 12] [--tokens 128] [--amateur FOLDER]
 
 Contrastive decoding penalises a token only where the amateur is more confident in it than the
 expert; Li et al.'s premise is that a smaller model falls into the expert's loops harder. This
 continues the first held-out openings (tests/fixtures/heldout-text-prompts.json) greedily with the
 expert and prints each model's mean log-probability of those tokens, for the first and the second
-half of the continuation (where the loops are)."""
+half of the continuation (where the loops are). It reads the exported models in public/models (what
+the site ships; --amateur names another exported folder, e.g. a candidate amateur)."""
 import argparse
 import json
 import os
@@ -16,11 +17,10 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from export_onnx import load_checkpoint  # noqa: E402
+from evaluate import load_exported  # noqa: E402
 from tokenize_data import load_tokenizer  # noqa: E402
 
-CHECKPOINTS = {'expert': 'checkpoints/expert/best.pt', 'amateur': 'checkpoints/amateur/best.pt',
-               'expert-early': 'checkpoints/expert/expert-early.pt'}
+MODELS = os.path.join(HERE, '..', 'public', 'models')
 
 
 def logits_of(model, ids):
@@ -33,10 +33,12 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument('--prompts', type=int, default=12)
     p.add_argument('--tokens', type=int, default=128)
+    p.add_argument('--amateur', default=os.path.join(MODELS, 'amateur'))
     a = p.parse_args()
     torch.set_num_threads(2)
     tokenizer = load_tokenizer()
-    models = {name: load_checkpoint(os.path.join(HERE, path))[0].eval() for name, path in CHECKPOINTS.items()}
+    folders = {'expert': os.path.join(MODELS, 'expert'), 'amateur': a.amateur, 'expert-early': os.path.join(MODELS, 'expert-early')}
+    models = {name: load_exported(folder)[0] for name, folder in folders.items()}
     fixture = json.load(open(os.path.join(HERE, '..', 'tests', 'fixtures', 'heldout-text-prompts.json')))
     half = a.tokens // 2
     totals = {name: [0.0, 0.0] for name in models}

@@ -1,6 +1,7 @@
 """Step 9: write public/models/<name>/MODEL_CARD.md from what the build measured (data stats,
 training logs, evaluation results, the first family's evaluation for comparison, file sizes,
 step timings). Every number in a card comes from those files."""
+import argparse
 import json
 import os
 import statistics
@@ -251,6 +252,10 @@ def card(name, source_log, ev, stats, tokens, timings, training_seconds, sizes, 
 
 
 def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--only', choices=list(ROLES), action='append',
+                        help='rewrite only this card (repeatable); the other runs\' checkpoints need not be on disk')
+    names = parser.parse_args().only or list(ROLES)
     stats = load(os.path.join(CACHE, 'data', 'stats.json'))
     tokens = {s: load(os.path.join(CACHE, 'data', f'{s}.tokens.json')) for s in ('train', 'valid')}
     timings = load(os.path.join(CACHE, 'timings.json'), {})
@@ -259,9 +264,10 @@ def main():
     for root, _, files in os.walk(os.path.join(REPO, 'public', 'models')):
         sizes += sum(os.path.getsize(os.path.join(root, x)) for x in files)
     logs = {'amateur': 'amateur', 'expert': 'expert', 'expert-early': 'expert'}
-    training_seconds = sum(load(os.path.join(HERE, 'checkpoints', run, 'log.json'))['curve'][-1]['elapsed_s']
-                           for run in ('amateur', 'expert'))
-    for name, run in logs.items():
+    run_logs = [load(os.path.join(HERE, 'checkpoints', run, 'log.json')) for run in ('amateur', 'expert')]
+    training_seconds = sum(log['curve'][-1]['elapsed_s'] for log in run_logs if log)
+    for name in names:
+        run = logs[name]
         text = card(name, os.path.join(HERE, 'checkpoints', run, 'log.json'), evals[name], stats, tokens, timings,
                     training_seconds, sizes, evals)
         open(os.path.join(REPO, 'public', 'models', name, 'MODEL_CARD.md'), 'w', encoding='utf-8').write(text)

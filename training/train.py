@@ -17,6 +17,7 @@ import time
 import numpy as np
 import torch
 
+from loops import loop_window
 from model import GPT, GPTConfig
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -47,6 +48,8 @@ def get_args(argv=None):
     p.add_argument('--checkpoint_minutes', type=float, default=3.0)
     p.add_argument('--snapshot_at', type=str, default='',
                    help='FRACTION:NAME[,FRACTION:NAME...], save a named copy once training progress reaches FRACTION')
+    p.add_argument('--repeat_frac', type=float, default=0.0,
+                   help='share of training windows turned into loops (Batches); the amateur uses it')
     p.add_argument('--seed', type=int, default=1337)
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
@@ -77,17 +80,24 @@ def choose_precision(args):
 
 class Batches:
     """Random windows of block+1 tokens from a flat id array: inputs the first block, targets the
-    last. On a GPU the whole array lives on the device, so sampling costs no host transfer."""
+    last. On a GPU the whole array lives on the device, so sampling costs no host transfer.
 
-    def __init__(self, data, block, batch, device):
-        self.block, self.batch, self.device = block, batch, device
+    repeat_frac > 0 turns that share of the windows into loops (loops.py), for an amateur that must
+    expect the loops a greedy expert falls into; 0 draws exactly the same windows as before."""
+
+    def __init__(self, data, block, batch, device, repeat_frac=0.0):
+        self.block, self.batch, self.device, self.repeat_frac = block, batch, device, repeat_frac
         self.data = torch.from_numpy(data.astype(np.int64)).to(device)
         self.offsets = torch.arange(block + 1, device=device)
 
     def sample(self, rng):
         ix = torch.from_numpy(rng.integers(0, len(self.data) - self.block - 1, size=self.batch)).to(self.device)
         windows = self.data[ix.unsqueeze(1) + self.offsets]          # (B, block+1)
+        if self.repeat_frac > 0:
+            for row in np.flatnonzero(rng.random(self.batch) < self.repeat_frac):
+                windows[row] = loop_window(windows[row], rng)
         return windows[:, :-1], windows[:, 1:]                        # (B, T), (B, T)
+
 
 
 def progress(step, elapsed, args):
@@ -140,7 +150,7 @@ def main(argv=None):
     cfg = GPTConfig(vocab_size=len(vocab), n_positions=args.block, n_layer=args.n_layer, n_head=args.n_head,
                     n_embd=args.n_embd, activation_function=args.activation)
     model = GPT(cfg).to(args.device)
-    train = Batches(train_ids, args.block, args.batch, args.device)
+    train = Batches(train_ids, args.block, args.batch, args.device, args.repeat_frac)
     valid = Batches(valid_ids, args.block, args.batch, args.device)
     # Decay matrices only; biases, norms and embeddings' scale are left alone (standard GPT-2 recipe).
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
