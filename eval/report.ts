@@ -96,7 +96,7 @@ export function renderMarkdown(results: Results): string {
   out.push(
     `### Sweep (first ${m.text.sweepPrompts} prompts)`,
     '',
-    'li2022: alpha (plausibility cut) with tau = 1, amateur reading the last prompt token plus the continuation (the reference code\'s default). obrien2023: beta with alpha = 0.1 and expert-early reading the full text.',
+    'li2022: alpha (plausibility cut) with the chapter\'s tau = 0.5, then tau with the chapter\'s alpha = 0.1; the amateur reads the last prompt token plus the continuation (the reference code\'s default). obrien2023: beta with alpha = 0.1 and expert-early reading the full text.',
     '',
     textTable(results.sweep),
     '',
@@ -172,7 +172,7 @@ export function renderMarkdown(results: Results): string {
     g && nu && cd
       ? `- Repetition, measured as the CD paper measured it (SimCTG's script: whitespace words, counts summed over all continuations): the paper's logs give diversity 0.92 (CD), 0.94 (nucleus) and 0.04 (greedy) on Wikinews with GPT-2 XL (0.92 / 0.93 / 0.09 on CC-News). Here: ${f(cd.wordDiversity, 2)} (CD li2022), ${f(nu.wordDiversity, 2)} (nucleus) and ${f(g.wordDiversity, 2)} (greedy). On token ids, averaged per continuation: ${f(cd.diversity, 2)}, ${f(nu.diversity, 2)} and ${f(g.diversity, 2)}.`
       : '',
-    '- The CD paper decodes with beam search (5 beams); here CD is greedy over the contrastive score (the site\'s stepping session), with the plausibility mask kept (the reference greedy path drops it). li2022 uses the core default tau = 1 (the paper says 0.5 or 1.0). No MAUVE or human coherence judgements: rep-n, diversity, distinct-n and expert perplexity only.',
+    '- The CD paper decodes with beam search (5 beams); here CD is greedy over the contrastive score (the site\'s stepping session), with the plausibility mask kept (the reference greedy path drops it). li2022 uses the chapter\'s tau = 0.5, the paper\'s value for GPT-2 pairs (the core function\'s default is 1, shown in the sweep). No MAUVE or human coherence judgements: rep-n, diversity, distinct-n and expert perplexity only.',
     g && cd && ob
       ? `- Loops: greedy repeats ${f(g.rep4, 0)} % of its 4-grams of tokens; CD li2022 ${f(cd.rep4, 0)} %, obrien2023 with the early checkpoint ${f(ob.rep4, 0)} %.`
       : '',

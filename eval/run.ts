@@ -10,13 +10,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { CONTRASTIVE_DEFAULTS } from '../src/lib/decoding';
 import { candidateLayersOf, dolaConfigs, flattenDola, judgePrompt, summarizeDola, DOLA_PENALTY, type DolaOutcome, type FactualPrompt } from './dola-eval';
 import { MemoCausalLM } from './memo-model';
 import { loadBundled } from './models';
 import { renderMarkdown } from './report';
 import { speculativeExactness } from './speculative-eval';
-import { generateSample, li2022, MAIN_CONFIGS, obrien2023, summarize, SWEEP_ALPHAS, SWEEP_BETAS, type TextSample } from './text-eval';
+import { CHAPTER_CD, generateSample, li2022, MAIN_CONFIGS, obrien2023, summarize, SWEEP_ALPHAS, SWEEP_BETAS, SWEEP_TAUS, type TextConfig, type TextSample } from './text-eval';
 
 const ROOT = join(import.meta.dirname, '..');
 const quick = process.env.EVAL_QUICK === '1';
@@ -68,7 +67,11 @@ let t = performance.now();
 const samples: TextSample[] = [];
 const exampleContinuations: { config: string; promptIndex: number; prompt: string; continuation: string }[] = [];
 const promptIds = textPrompts.slice(0, TEXT_PROMPTS).map((p) => models.expert.encode(p.prompt));
-const sweepConfigs = [...SWEEP_ALPHAS.map((a) => li2022(a, true)), ...SWEEP_BETAS.map((b) => obrien2023(b, true))];
+const sweepConfigs = [
+  ...SWEEP_ALPHAS.map((a) => li2022(a, true)),
+  ...SWEEP_TAUS.map((tau) => li2022(CHAPTER_CD.alpha, true, tau)),
+  ...SWEEP_BETAS.map((b) => obrien2023(b, true)),
+];
 for (const config of [...MAIN_CONFIGS, ...sweepConfigs]) {
   const count = config.sweep ? SWEEP_PROMPTS : TEXT_PROMPTS;
   for (let i = 0; i < count; i++) {
@@ -82,22 +85,21 @@ const ofConfig = (key: string, prompts: number) => samples.filter((s) => s.confi
 const textRows = MAIN_CONFIGS.map((c) => summarize(c, ofConfig(c.key, TEXT_PROMPTS), NEW_TOKENS));
 const liDefault = MAIN_CONFIGS.find((c) => c.variant === 'li2022')!;
 const obDefault = MAIN_CONFIGS.find((c) => c.variant === 'obrien2023')!;
+const mainRunRow = (config: TextConfig) => summarize({ ...config, sweep: true }, ofConfig(config.key, SWEEP_PROMPTS), NEW_TOKENS, 'main run (default), same prompts');
+const sweepRow = (config: TextConfig) => summarize(config, ofConfig(config.key, SWEEP_PROMPTS), NEW_TOKENS);
 const sweepRows = [
-  ...[...SWEEP_ALPHAS, CONTRASTIVE_DEFAULTS.alpha].sort((a, b) => a - b).map((alpha) =>
-    alpha === CONTRASTIVE_DEFAULTS.alpha
-      ? summarize({ ...liDefault, sweep: true }, ofConfig(liDefault.key, SWEEP_PROMPTS), NEW_TOKENS, 'main run (default), same prompts')
-      : summarize(li2022(alpha, true), ofConfig(li2022(alpha, true).key, SWEEP_PROMPTS), NEW_TOKENS),
+  ...[...SWEEP_ALPHAS, CHAPTER_CD.alpha].sort((a, b) => a - b).map((alpha) =>
+    alpha === CHAPTER_CD.alpha ? mainRunRow(liDefault) : sweepRow(li2022(alpha, true)),
   ),
+  ...SWEEP_TAUS.map((tau) => sweepRow(li2022(CHAPTER_CD.alpha, true, tau))),
   summarize(
     { ...obrien2023(0, true) },
     ofConfig('greedy', SWEEP_PROMPTS).map((s) => ({ ...s, config: obrien2023(0, true).key })),
     NEW_TOKENS,
     'greedy runs: beta = 0 is expert greedy by definition',
   ),
-  ...[...SWEEP_BETAS, CONTRASTIVE_DEFAULTS.beta].sort((a, b) => a - b).map((beta) =>
-    beta === CONTRASTIVE_DEFAULTS.beta
-      ? summarize({ ...obDefault, sweep: true }, ofConfig(obDefault.key, SWEEP_PROMPTS), NEW_TOKENS, 'main run (default), same prompts')
-      : summarize(obrien2023(beta, true), ofConfig(obrien2023(beta, true).key, SWEEP_PROMPTS), NEW_TOKENS),
+  ...[...SWEEP_BETAS, CHAPTER_CD.beta].sort((a, b) => a - b).map((beta) =>
+    beta === CHAPTER_CD.beta ? mainRunRow(obDefault) : sweepRow(obrien2023(beta, true)),
   ),
 ];
 sectionSeconds.text = (performance.now() - t) / 1000;

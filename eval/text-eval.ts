@@ -5,7 +5,8 @@
  * token ids and its perplexity under the expert (one forward over prompt + continuation), and each
  * method's continuations together get SimCTG's word-level corpus measure, the CD paper's.
  */
-import { CONTRASTIVE_DEFAULTS, type ContrastiveOptions } from '../src/lib/decoding';
+import { DEFAULT_PARAMS as CHAPTER_DEFAULTS } from '../src/components/widgets/cd-generation/params';
+import { type ContrastiveOptions } from '../src/lib/decoding';
 import type { AmateurContext } from '../src/lib/decoding';
 import { corpusDiversity } from '../src/lib/metrics';
 import { ContrastiveSession, SamplingSession } from '../src/lib/sessions';
@@ -31,14 +32,20 @@ export interface TextConfig {
 
 const base = { variant: null, alpha: null, beta: null, amateurTemperature: null, amateur: null, amateurContext: null, topP: null, topK: null, sweep: false } as const;
 
-export function li2022(alpha: number, sweep: boolean): TextConfig {
+/**
+ * CD as the chapter starts it (its long-generation figure): alpha 0.1, and for li2022 the amateur
+ * temperature tau = 0.5 that Li et al. used for GPT-2 pairs (ALGORITHMS.md §2).
+ */
+export const CHAPTER_CD = { alpha: CHAPTER_DEFAULTS.alpha, tau: CHAPTER_DEFAULTS.tau, beta: CHAPTER_DEFAULTS.beta } as const;
+
+export function li2022(alpha: number, sweep: boolean, tau: number = CHAPTER_CD.tau): TextConfig {
   return {
     ...base,
-    key: `cd-li2022-alpha${alpha}`,
+    key: `cd-li2022-alpha${alpha}-tau${tau}`,
     method: 'contrastive',
     variant: 'li2022',
     alpha,
-    amateurTemperature: CONTRASTIVE_DEFAULTS.amateurTemperature,
+    amateurTemperature: tau,
     amateur: 'amateur',
     amateurContext: 'ignorePrefix',
     sweep,
@@ -51,7 +58,7 @@ export function obrien2023(beta: number, sweep: boolean): TextConfig {
     key: `cd-obrien2023-beta${beta}`,
     method: 'contrastive',
     variant: 'obrien2023',
-    alpha: CONTRASTIVE_DEFAULTS.alpha,
+    alpha: CHAPTER_CD.alpha,
     beta,
     amateur: 'expert-early',
     amateurContext: 'full',
@@ -63,12 +70,14 @@ export const MAIN_CONFIGS: TextConfig[] = [
   { ...base, key: 'greedy', method: 'greedy' },
   { ...base, key: 'nucleus-p0.95', method: 'nucleus', topP: 0.95 },
   { ...base, key: 'top-k-50', method: 'top-k', topK: 50 },
-  li2022(CONTRASTIVE_DEFAULTS.alpha, false),
-  obrien2023(CONTRASTIVE_DEFAULTS.beta, false),
+  li2022(CHAPTER_CD.alpha, false),
+  obrien2023(CHAPTER_CD.beta, false),
 ];
 
 /** alpha for li2022 and beta for obrien2023 other than the defaults (those come from the main runs). */
 export const SWEEP_ALPHAS = [0.01, 0.05, 0.2, 0.5];
+/** li2022's tau other than the chapter's, at the chapter's alpha; 1 is the core function's default. */
+export const SWEEP_TAUS = [0.25, 1];
 /** beta = 0 is expert greedy by definition (ALGORITHMS.md §3; tested), so it reuses the greedy runs. */
 export const SWEEP_BETAS = [0.25, 1];
 

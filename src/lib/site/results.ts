@@ -82,6 +82,8 @@ export interface EvalTextRecord {
   variant: string | null;
   alpha: number | null;
   beta: number | null;
+  /** li2022's amateur temperature tau (null for the other methods). */
+  amateurTemperature: number | null;
   prompts: number;
   newTokens: number;
   rep2: number;
@@ -173,8 +175,8 @@ export function repetitionBars(records: readonly EvalTextRecord[]): RepetitionBa
 }
 
 /** A reader-facing name for an open-ended generation configuration. */
-export function methodLabel(r: Pick<EvalTextRecord, 'config' | 'method' | 'variant' | 'alpha' | 'beta'>): string {
-  if (r.method === 'contrastive' && r.variant === 'li2022') return `CD li2022 (α ${r.alpha})`;
+export function methodLabel(r: Pick<EvalTextRecord, 'config' | 'method' | 'variant' | 'alpha' | 'beta' | 'amateurTemperature'>): string {
+  if (r.method === 'contrastive' && r.variant === 'li2022') return `CD li2022 (α ${r.alpha}, τ ${r.amateurTemperature})`;
   if (r.method === 'contrastive' && r.variant === 'obrien2023') return `CD obrien2023 (β ${r.beta})`;
   if (r.config.startsWith('nucleus')) return 'Nucleus (p 0.95)';
   if (r.config.startsWith('top-k')) return 'Top-k (50)';

@@ -40,14 +40,15 @@ describe('results page rows', () => {
   });
 
   it('repetitionBars keeps rep-2, rep-3 and rep-4 of each method under its reader-facing name', () => {
-    const cd = { config: 'cd-li2022-alpha0.1', method: 'contrastive', variant: 'li2022', alpha: 0.1, beta: null, rep2: 60, rep3: 50, rep4: 40 } as EvalTextRecord;
+    const cd = { config: 'cd-li2022-alpha0.1-tau0.5', method: 'contrastive', variant: 'li2022', alpha: 0.1, beta: null, amateurTemperature: 0.5, rep2: 60, rep3: 50, rep4: 40 } as EvalTextRecord;
     expect(repetitionBars([cd])).toEqual([
-      { method: 'CD li2022 (α 0.1)', metric: 'rep-2', percent: 60 },
-      { method: 'CD li2022 (α 0.1)', metric: 'rep-3', percent: 50 },
-      { method: 'CD li2022 (α 0.1)', metric: 'rep-4', percent: 40 },
+      { method: 'CD li2022 (α 0.1, τ 0.5)', metric: 'rep-2', percent: 60 },
+      { method: 'CD li2022 (α 0.1, τ 0.5)', metric: 'rep-3', percent: 50 },
+      { method: 'CD li2022 (α 0.1, τ 0.5)', metric: 'rep-4', percent: 40 },
     ]);
-    expect(methodLabel({ config: 'nucleus-p0.95', method: 'sampling', variant: null, alpha: null, beta: null })).toBe('Nucleus (p 0.95)');
-    expect(methodLabel({ config: 'cd-obrien2023-beta0.5', method: 'contrastive', variant: 'obrien2023', alpha: 0.1, beta: 0.5 })).toBe('CD obrien2023 (β 0.5)');
+    expect(methodLabel({ config: 'nucleus-p0.95', method: 'sampling', variant: null, alpha: null, beta: null, amateurTemperature: null })).toBe('Nucleus (p 0.95)');
+    expect(methodLabel({ config: 'cd-obrien2023-beta0.5', method: 'contrastive', variant: 'obrien2023', alpha: 0.1, beta: 0.5, amateurTemperature: null })).toBe('CD obrien2023 (β 0.5)');
+    expect(methodLabel({ config: 'cd-li2022-alpha0.1-tau1', method: 'contrastive', variant: 'li2022', alpha: 0.1, beta: null, amateurTemperature: 1 })).toBe('CD li2022 (α 0.1, τ 1)');
   });
 
   it('DoLa: static layers become bars in layer order, the other rows one reference line per accuracy', () => {
