@@ -80,7 +80,7 @@ test('the contrastive decoder steps on the real models and shows the numbers the
   });
   await widget.getByRole('radio', { name: 'Li et al. 2022 (tau)' }).check();
   await widget.getByRole('slider', { name: 'Amateur temperature tau' }).fill('1');
-  await widget.getByRole('radio', { name: 'Small model (1 layer)' }).check();
+  await widget.getByRole('radio', { name: 'Small model (2 layers)' }).check();
   await expect(page).not.toHaveURL(/cd\.amateur/);
   await expect(widget.getByTestId('step-count')).toHaveText('0', { timeout: 30_000 });
   for (let i = 1; i <= 3; i++) {

@@ -107,7 +107,7 @@ describe('loading over HTTP', () => {
     const result = await client.load('amateur', { onProgress: (p) => events.push(p) });
     expect(result.device.device).toBe('cpu');
     expect(result.device.reason).toMatch(/Node/);
-    expect(result.model).toMatchObject({ model: 'amateur', vocabSize: 4096, numLayers: 1, contextLength: 256, hasLayerLogits: true });
+    expect(result.model).toMatchObject({ model: 'amateur', vocabSize: 4096, numLayers: 2, contextLength: 256, hasLayerLogits: true });
     expect(result.bytes).toBe(bundledBytes('amateur'));
     expect(result.warmupMs).toBeGreaterThan(0);
     const last = events.at(-1)!;
