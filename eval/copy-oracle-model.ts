@@ -5,16 +5,8 @@
  * model anyone trained; eval/cd-amateur-probe.ts uses it as an upper bound on what an amateur
  * that expects loops can do for contrastive decoding.
  */
+import { logSoftmax } from '../src/lib/decoding';
 import type { CausalLM, ForwardOptions, ForwardResult, KvCache } from '../src/lib/sessions/model';
-
-function logSoftmax(logits: Float32Array): Float32Array {
-  let max = -Infinity;
-  for (const v of logits) max = Math.max(max, v);
-  let sum = 0;
-  for (const v of logits) sum += Math.exp(v - max);
-  const shift = max + Math.log(sum);
-  return logits.map((v) => v - shift);
-}
 
 /** Tokens that followed an earlier occurrence of the history's last two tokens. */
 export function copyCandidates(history: readonly number[]): Set<number> {
