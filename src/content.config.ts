@@ -12,9 +12,4 @@ const explainers = defineCollection({
   }),
 });
 
-/** The bundled models' cards (public/models/<name>/MODEL_CARD.md), written by training/. */
-const modelCards = defineCollection({
-  loader: glob({ pattern: '*/MODEL_CARD.md', base: './public/models' }),
-});
-
-export const collections = { explainers, modelCards };
+export const collections = { explainers };
