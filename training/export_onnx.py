@@ -3,7 +3,9 @@ public/models/<name>/{config.json, generation_config.json, tokenizer.json, token
 
 Graph inputs:  input_ids, attention_mask, position_ids, past_key_values.{i}.key/value,
                output_layer_logits (bool scalar: compute layer_logits on this run or not)
-Graph outputs: logits, present.{i}.key/value, layer_logits (N+1, batch_size, vocab) for DoLa,
+Graph outputs: logits, present.{i}.key/value (the NEW positions only, [batch_size, heads, new, head_dim]:
+               the runtime appends them to the cache it passed in; append_kv_outside.py),
+               layer_logits (N+1, batch_size, vocab) for DoLa,
                or an empty [0, 0, 0] tensor when output_layer_logits is false (gate_output.py).
 The batch dimension is named exactly `batch_size`: transformers.js sizes its first (empty)
 KV cache from that name and builds a 0-sized one otherwise."""
@@ -19,6 +21,7 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from append_kv_outside import KV_OUTPUTS_NOTE, append_kv_outside_file  # noqa: E402
 from gate_output import gate_file  # noqa: E402
 from model import GPT, GPTConfig  # noqa: E402
 
@@ -108,6 +111,7 @@ def export(model, out_dir, opset=14):
                           do_constant_folding=False)
     dups = deduplicate_initializers(path)
     gate_file(path)
+    append_kv_outside_file(path)
     onnx.checker.check_model(onnx.load(path))
     return path, dups
 
@@ -132,6 +136,7 @@ def write_configs(model, out_dir, name, extra):
                          'hidden_states': '0 = embedding output, i = output of block i',
                          'final_norm_on_premature_layers': False,
                          'last_entry': 'equals logits at the last position (final layer norm applied)'},
+        'kv_outputs': KV_OUTPUTS_NOTE,
         'model_name': name,
     }
     config.update(extra)

@@ -245,6 +245,11 @@ def card(name, source_log, ev, stats, tokens, timings, training_seconds, trainin
              '`output_layer_logits` (a bool scalar): `layer_logits` is computed only when it is true, and is an empty '
              '[0, 0, 0] tensor otherwise (it costs about a fifth of a step; training/gate_output.py). With '
              "transformers.js `generate()`, add `'output_layer_logits'` to `model.forward_params` and pass it.",
+             '- `present_new_only` (a bool scalar): when true, `present.{i}.key/value` hold only the new positions '
+             '([batch_size, heads, sequence_length, head_dim]) and the caller appends them to its cache, so no step '
+             'copies the whole cache inside the graph; when false, past and new joined, as a plain GPT-2 export '
+             "(training/append_kv_outside.py). With transformers.js `generate()`, add it to `model.forward_params` too "
+             'and pass false.',
              '- Outputs: `logits` [batch_size, sequence_length, vocab], `present.{i}.key/value`, and '
              f"`layer_logits` [{cfg['n_layer'] + 1}, batch_size, vocab]: `lm_head(h_j)` at the last position for every "
              'hidden state j = 0 (embeddings) .. N (final). No final layer norm is applied for j < N (as in the DoLa '

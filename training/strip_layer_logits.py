@@ -2,7 +2,8 @@
 
 gate_output.py moved every node that only `layer_logits` needs into the then-branch of one `If`
 node on the input `output_layer_logits`. Dropping that node, that input and that output leaves
-exactly the nodes the other outputs need: the form published exports have. The layer-lens tests
+exactly the nodes the other outputs need: the form published exports have. The present_new_only
+switch goes too (append_kv_outside.py's join_present_inside): present.* is past + new again. The layer-lens tests
 (tests/integration/lens-expert.test.ts) rebuild the early exits from it and compare them with the
 export's own. Uses only the onnx package (CI has no PyTorch):
     python3 training/strip_layer_logits.py public/models/expert/onnx/model.onnx OUT.onnx
@@ -12,6 +13,7 @@ import os
 
 import onnx
 
+from append_kv_outside import join_present_inside
 from gate_output import FLAG_INPUT, GATED_OUTPUT
 
 
@@ -37,6 +39,7 @@ def main():
     a = p.parse_args()
     model = onnx.load(a.source)
     strip_layer_logits(model)
+    join_present_inside(model)
     onnx.checker.check_model(model)
     # Written beside the target and renamed, so a reader never sees half a file.
     partial = f'{a.out}.{os.getpid()}.partial'

@@ -40,6 +40,11 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 const int64 = (rt: Runtime, values: number[], dims: number[]) => new rt.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
+/** Feeds for our export asked to return present.* as past + new, as the plain graph does (training/append_kv_outside.py). */
+function asPlain(f: Record<string, ort.Tensor>, rt: Runtime = ort): Record<string, ort.Tensor> {
+  return { ...f, present_new_only: new rt.Tensor('bool', [false], []) };
+}
+
 /** Feeds for rows of equal length after `past` cached positions; `cache` holds present.* of an earlier run. */
 function feeds(ids: number[][], past: number, cache: Record<string, ort.Tensor> | null, flag: boolean | null, rt: Runtime = ort) {
   const B = ids.length;
@@ -97,7 +102,7 @@ describe('layer lens on the expert exported without layer_logits', () => {
 
     it('equals the export\'s own layer_logits and PyTorch\'s, to 1e-4, on real prompts', async () => {
       for (const p of fixture.prompts) {
-        const [mine, theirs] = await Promise.all([withLens.run(feeds([p.ids], 0, null, true, rt)), exported.run(feeds([p.ids], 0, null, true, rt))]);
+        const [mine, theirs] = await Promise.all([withLens.run(feeds([p.ids], 0, null, true, rt)), exported.run(asPlain(feeds([p.ids], 0, null, true, rt), rt))]);
         expect(mine[LAYER_LOGITS_OUTPUT].dims).toEqual([N + 1, 1, V]);
         expect(maxAbsDiff(data(mine[LAYER_LOGITS_OUTPUT]), data(theirs[LAYER_LOGITS_OUTPUT])), p.text).toBeLessThanOrEqual(TOLERANCE);
         const reference = fixtureData.subarray(p.layer_logits.offset, p.layer_logits.offset + (N + 1) * V);
@@ -110,11 +115,11 @@ describe('layer lens on the expert exported without layer_logits', () => {
       const T = Math.min(a.ids.length, b.ids.length) - 1;
       const rows = [a.ids.slice(0, T), b.ids.slice(0, T)];
       const next = [[a.ids[T]], [b.ids[T]]];
-      const [mineFirst, theirsFirst] = await Promise.all([withLens.run(feeds(rows, 0, null, true, rt)), exported.run(feeds(rows, 0, null, true, rt))]);
+      const [mineFirst, theirsFirst] = await Promise.all([withLens.run(feeds(rows, 0, null, true, rt)), exported.run(asPlain(feeds(rows, 0, null, true, rt), rt))]);
       expect(maxAbsDiff(data(mineFirst[LAYER_LOGITS_OUTPUT]), data(theirsFirst[LAYER_LOGITS_OUTPUT]))).toBeLessThanOrEqual(TOLERANCE);
       const [mine, theirs] = await Promise.all([
         withLens.run(feeds(next, T, mineFirst as Record<string, ort.Tensor>, true, rt)),
-        exported.run(feeds(next, T, theirsFirst as Record<string, ort.Tensor>, true, rt)),
+        exported.run(asPlain(feeds(next, T, theirsFirst as Record<string, ort.Tensor>, true, rt), rt)),
       ]);
       expect(mine[LAYER_LOGITS_OUTPUT].dims).toEqual([N + 1, 2, V]);
       expect(maxAbsDiff(data(mine[LAYER_LOGITS_OUTPUT]), data(theirs[LAYER_LOGITS_OUTPUT]))).toBeLessThanOrEqual(TOLERANCE);
@@ -140,7 +145,7 @@ describe('layer lens on the expert exported without layer_logits', () => {
     const session = await ort.InferenceSession.create(addLayerLens(plain, { gate: false }).bytes);
     expect(session.inputNames).not.toContain(LAYER_LOGITS_FLAG);
     const p = fixture.prompts[1];
-    const [mine, theirs] = await Promise.all([session.run(feeds([p.ids], 0, null, null)), own.run(feeds([p.ids], 0, null, true))]);
+    const [mine, theirs] = await Promise.all([session.run(feeds([p.ids], 0, null, null)), own.run(asPlain(feeds([p.ids], 0, null, true)))]);
     expect(maxAbsDiff(data(mine[LAYER_LOGITS_OUTPUT]), data(theirs[LAYER_LOGITS_OUTPUT]))).toBeLessThanOrEqual(TOLERANCE);
   });
 
@@ -179,11 +184,11 @@ describe("layer lens on the expert in GPT-2's fused form (SkipLayerNormalization
       const [withLens, exported] = await Promise.all([rt.InferenceSession.create(addLayerLens(fused).bytes), rt.InferenceSession.create(EXPERT_ONNX)]);
       for (const p of fixture.prompts) {
         const T = p.ids.length - 1;
-        const [mineFirst, theirsFirst] = await Promise.all([withLens.run(feeds([p.ids.slice(0, T)], 0, null, true, rt)), exported.run(feeds([p.ids.slice(0, T)], 0, null, true, rt))]);
+        const [mineFirst, theirsFirst] = await Promise.all([withLens.run(feeds([p.ids.slice(0, T)], 0, null, true, rt)), exported.run(asPlain(feeds([p.ids.slice(0, T)], 0, null, true, rt), rt))]);
         expect(maxAbsDiff(data(mineFirst[LAYER_LOGITS_OUTPUT]), data(theirsFirst[LAYER_LOGITS_OUTPUT])), p.text).toBeLessThanOrEqual(TOLERANCE);
         const [mine, theirs] = await Promise.all([
           withLens.run(feeds([[p.ids[T]]], T, mineFirst as Record<string, ort.Tensor>, true, rt)),
-          exported.run(feeds([[p.ids[T]]], T, theirsFirst as Record<string, ort.Tensor>, true, rt)),
+          exported.run(asPlain(feeds([[p.ids[T]]], T, theirsFirst as Record<string, ort.Tensor>, true, rt), rt)),
         ]);
         expect(maxAbsDiff(data(mine[LAYER_LOGITS_OUTPUT]), data(theirs[LAYER_LOGITS_OUTPUT])), p.text).toBeLessThanOrEqual(TOLERANCE);
         expect(maxAbsDiff(data(mine.logits), data(theirs.logits)), p.text).toBeLessThanOrEqual(TOLERANCE);

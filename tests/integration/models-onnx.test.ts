@@ -2,6 +2,7 @@ import { readFileSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { Float32KvCache } from '../../src/lib/runtime/model/float32-kv-cache';
 
 /**
  * The shipped ONNX models (public/models/<name>/onnx/model.onnx) against reference numbers that
@@ -44,17 +45,18 @@ function int64(values: number[], dims: number[]): ort.Tensor {
   return new ort.Tensor('int64', BigInt64Array.from(values.map((v) => BigInt(v))), dims);
 }
 
-interface Cache { keys: ort.Tensor[]; values: ort.Tensor[] }
+/** The cache between calls: asked with present_new_only, present.* holds the new positions, appended here as the runtime does. */
+type Cache = Float32KvCache;
 
 function emptyCache(fx: Fixture, batch: number): Cache {
-  const dims = [batch, fx.n_head, 0, fx.n_embd / fx.n_head];
-  const make = () => new ort.Tensor('float32', new Float32Array(0), dims);
-  return { keys: Array.from({ length: fx.n_layer }, make), values: Array.from({ length: fx.n_layer }, make) };
+  return Float32KvCache.empty({ numLayers: fx.n_layer, numHeads: fx.n_head, headDim: fx.n_embd / fx.n_head }, batch);
 }
 
 /**
  * One forward pass. ids/positions are [batch][T]; mask is [batch][past + T]. layer_logits are
- * computed unless `layerLogits` is false.
+ * computed unless `layerLogits` is false. `present` is what the graph returned; `cache` the
+ * cache after the call (past with the new positions appended, or present itself when `newOnly`
+ * is false and the graph joined them).
  */
 async function run(
   session: ort.InferenceSession,
@@ -64,6 +66,7 @@ async function run(
   positions: number[][],
   cache: Cache,
   layerLogits = true,
+  newOnly = true,
 ) {
   const B = ids.length;
   const feeds: Record<string, ort.Tensor> = {
@@ -71,18 +74,23 @@ async function run(
     attention_mask: int64(mask.flat(), [B, mask[0].length]),
     position_ids: int64(positions.flat(), [B, positions[0].length]),
     output_layer_logits: new ort.Tensor('bool', [layerLogits], []),
+    present_new_only: new ort.Tensor('bool', [newOnly], []),
   };
   for (let i = 0; i < fx.n_layer; i++) {
-    feeds[`past_key_values.${i}.key`] = cache.keys[i];
-    feeds[`past_key_values.${i}.value`] = cache.values[i];
+    feeds[`past_key_values.${i}.key`] = new ort.Tensor('float32', cache.keys[i], cache.dims);
+    feeds[`past_key_values.${i}.value`] = new ort.Tensor('float32', cache.values[i], cache.dims);
   }
   const out = await session.run(feeds);
-  const next: Cache = { keys: [], values: [] };
+  const present = { keys: [] as ort.Tensor[], values: [] as ort.Tensor[] };
   for (let i = 0; i < fx.n_layer; i++) {
-    next.keys.push(out[`present.${i}.key`] as ort.Tensor);
-    next.values.push(out[`present.${i}.value`] as ort.Tensor);
+    present.keys.push(out[`present.${i}.key`] as ort.Tensor);
+    present.values.push(out[`present.${i}.value`] as ort.Tensor);
   }
-  return { logits: out.logits as ort.Tensor, layerLogits: out.layer_logits as ort.Tensor, cache: next };
+  const keys = present.keys.map((t) => t.data as Float32Array);
+  const values = present.values.map((t) => t.data as Float32Array);
+  const length = cache.length + ids[0].length;
+  const next = newOnly ? cache.append(ids[0].length, keys, values) : new Float32KvCache(cache.shape, B, length, keys, values);
+  return { logits: out.logits as ort.Tensor, layerLogits: out.layer_logits as ort.Tensor, present, cache: next };
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
@@ -113,12 +121,12 @@ for (const name of MODELS) {
     it('has the inputs, outputs and `batch_size` dimension that transformers.js expects', () => {
       const past = range(0, N).flatMap((i) => [`past_key_values.${i}.key`, `past_key_values.${i}.value`]);
       const present = range(0, N).flatMap((i) => [`present.${i}.key`, `present.${i}.value`]);
-      const inputs = ['attention_mask', 'input_ids', 'position_ids', 'output_layer_logits', ...past];
+      const inputs = ['attention_mask', 'input_ids', 'position_ids', 'output_layer_logits', 'present_new_only', ...past];
       expect([...session.inputNames].sort()).toEqual(inputs.sort());
       expect([...session.outputNames].sort()).toEqual(['layer_logits', 'logits', ...present].sort());
       for (const meta of [...session.inputMetadata, ...session.outputMetadata]) {
         if (!meta.isTensor) throw new Error(`${meta.name} is not a tensor`);
-        if (meta.name === 'output_layer_logits') {
+        if (meta.name === 'output_layer_logits' || meta.name === 'present_new_only') {
           expect(meta.type).toBe('bool');
           expect(meta.shape).toEqual([]);
           continue;
@@ -175,8 +183,8 @@ for (const name of MODELS) {
       expect(off.layerLogits.dims).toEqual([0, 0, 0]);
       expect(maxAbsDiff(off.logits.data as Float32Array, on.logits.data as Float32Array)).toBe(0);
       for (let i = 0; i < N; i++) {
-        expect(maxAbsDiff(off.cache.keys[i].data as Float32Array, on.cache.keys[i].data as Float32Array)).toBe(0);
-        expect(maxAbsDiff(off.cache.values[i].data as Float32Array, on.cache.values[i].data as Float32Array)).toBe(0);
+        expect(maxAbsDiff(off.cache.keys[i], on.cache.keys[i])).toBe(0);
+        expect(maxAbsDiff(off.cache.values[i], on.cache.values[i])).toBe(0);
       }
     });
 
@@ -191,9 +199,27 @@ for (const name of MODELS) {
       expect(maxAbsDiff(step.logits.data as Float32Array, fullLogits.subarray(0, split * V))).toBeLessThan(TOLERANCE);
       for (let t = split; t < T; t++) {
         step = await run(session, fx, [[p.ids[t]]], [range(0, t + 1).map(() => 1)], [[t]], step.cache);
-        expect(step.cache.keys[0].dims[2]).toBe(t + 1);
+        // The graph returns the new position only (training/append_kv_outside.py); the cache grows by it.
+        expect(step.present.keys[0].dims).toEqual([1, fx.n_head, 1, fx.n_embd / fx.n_head]);
+        expect(step.cache.length).toBe(t + 1);
         expect(maxAbsDiff(step.logits.data as Float32Array, fullLogits.subarray(t * V, (t + 1) * V)), `position ${t}`).toBeLessThan(TOLERANCE);
         expect(maxAbsDiff((step.layerLogits.data as Float32Array).subarray(N * V), fullLogits.subarray(t * V, (t + 1) * V))).toBeLessThan(TOLERANCE);
+      }
+    });
+
+    it('with present_new_only false, present is past and new joined, as a plain export returns it', async () => {
+      const p = fx.prompts[1];
+      const split = Math.floor(p.ids.length / 2);
+      const first = await run(session, fx, [p.ids.slice(0, split)], [range(0, split).map(() => 1)], [range(0, split)], emptyCache(fx, 1));
+      const next = (newOnly: boolean) =>
+        run(session, fx, [[p.ids[split]]], [range(0, split + 1).map(() => 1)], [[split]], first.cache, true, newOnly);
+      const onlyNew = await next(true);
+      const whole = await next(false);
+      expect(maxAbsDiff(whole.logits.data as Float32Array, onlyNew.logits.data as Float32Array)).toBe(0);
+      for (let i = 0; i < N; i++) {
+        expect(whole.present.keys[i].dims[2]).toBe(split + 1);
+        expect(maxAbsDiff(whole.present.keys[i].data as Float32Array, onlyNew.cache.keys[i])).toBe(0);
+        expect(maxAbsDiff(whole.present.values[i].data as Float32Array, onlyNew.cache.values[i])).toBe(0);
       }
     });
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, Tensor, env } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
-import { acceptLayerLogitsFlag, layerLogitsFlag } from './support/layer-logits-flag';
+import { acceptExportFlags, exportFlags } from './support/export-flags';
 
 /**
  * transformers.js loads every bundled model from public/models with remote loading switched off,
@@ -25,7 +25,7 @@ for (const name of MODELS) {
     const fx = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'models', `${name}.json`), 'utf8')) as Fixture;
     const tokenizer = await AutoTokenizer.from_pretrained(name);
     const model = await AutoModelForCausalLM.from_pretrained(name, { dtype: 'fp32', device: 'cpu' });
-    acceptLayerLogitsFlag(model);
+    acceptExportFlags(model);
 
     it('loads as a GPT-2 model', () => {
       expect(model.config.model_type).toBe('gpt2');
@@ -35,7 +35,7 @@ for (const name of MODELS) {
       for (const g of fx.greedy) {
         const inputs = tokenizer(g.text);
         expect(Array.from(inputs.input_ids.data as BigInt64Array, Number)).toEqual(g.ids);
-        const out = (await model.generate({ ...inputs, ...layerLogitsFlag(false), max_new_tokens: g.new_ids.length, do_sample: false })) as Tensor;
+        const out = (await model.generate({ ...inputs, ...exportFlags(false), max_new_tokens: g.new_ids.length, do_sample: false })) as Tensor;
         const generated = Array.from(out.data as BigInt64Array, Number).slice(g.ids.length);
         expect(generated, g.text).toEqual(g.new_ids);
         expect(tokenizer.decode(generated)).toBe(g.new_text);
@@ -44,7 +44,7 @@ for (const name of MODELS) {
 
     it('forward() also returns the early-exit layer_logits', async () => {
       const inputs = tokenizer(fx.greedy[0].text);
-      const out = await model({ ...inputs, ...layerLogitsFlag(true) });
+      const out = await model({ ...inputs, ...exportFlags(true) });
       expect(out.layer_logits.dims).toEqual([fx.n_layer + 1, 1, fx.vocab_size]);
       const T = fx.greedy[0].ids.length;
       const last = (out.logits.data as Float32Array).subarray((T - 1) * fx.vocab_size, T * fx.vocab_size);

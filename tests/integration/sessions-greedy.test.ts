@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BeamSession } from '../../src/lib/sessions/beam-session';
 import { SamplingSession } from '../../src/lib/sessions/sampling-session';
 import { loadModel, PROMPT_TEXT } from './support/bundled-models';
-import { acceptLayerLogitsFlag, layerLogitsFlag } from './support/layer-logits-flag';
+import { acceptExportFlags, exportFlags } from './support/export-flags';
 
 /**
  * The greedy session against transformers.js's own generate() on the same model and prompt, and
@@ -25,8 +25,8 @@ describe('greedy decoding with the expert', async () => {
   it('equals transformers.js generate() with do_sample false, token for token', async () => {
     const inputs = tokenizer(PROMPT_TEXT);
     expect(Array.from(inputs.input_ids.data as BigInt64Array, Number)).toEqual(prompt);
-    acceptLayerLogitsFlag(pretrained);
-    const output = (await pretrained.generate({ ...inputs, ...layerLogitsFlag(false), max_new_tokens: NEW_TOKENS, do_sample: false })) as Tensor;
+    acceptExportFlags(pretrained);
+    const output = (await pretrained.generate({ ...inputs, ...exportFlags(false), max_new_tokens: NEW_TOKENS, do_sample: false })) as Tensor;
     const generated = Array.from(output.data as BigInt64Array, Number).slice(prompt.length);
     const ours = await greedySession();
     // generate() stops early only at EOS, and so does the session.

@@ -61,6 +61,38 @@ export class Float32KvCache implements KvCache {
     return new Float32KvCache(this.shape, this.batch, length, this.keys.map(cropArray), this.values.map(cropArray));
   }
 
+  /**
+   * This cache followed by `added` more positions per row and head: `keys[layer]` and
+   * `values[layer]` laid out [batch, heads, added, headDim], as a graph gives them that outputs
+   * only the new positions (training/append_kv_outside.py).
+   */
+  append(added: number, keys: readonly Float32Array[], values: readonly Float32Array[]): Float32KvCache {
+    const { headDim } = this.shape;
+    const rowsPerArray = this.batch * this.shape.numHeads;
+    const length = this.length + added;
+    const appendArray = (old: Float32Array, fresh: Float32Array): Float32Array => {
+      if (fresh.length !== rowsPerArray * added * headDim) {
+        throw new RangeError(`appended KV arrays must hold batch * heads * ${added} * headDim = ${rowsPerArray * added * headDim} floats, got ${fresh.length}`);
+      }
+      const out = new Float32Array(rowsPerArray * length * headDim);
+      for (let r = 0; r < rowsPerArray; r++) {
+        out.set(old.subarray(r * this.length * headDim, (r + 1) * this.length * headDim), r * length * headDim);
+        out.set(fresh.subarray(r * added * headDim, (r + 1) * added * headDim), (r * length + this.length) * headDim);
+      }
+      return out;
+    };
+    if (keys.length !== this.shape.numLayers || values.length !== this.shape.numLayers) {
+      throw new RangeError(`appending needs ${this.shape.numLayers} key and value arrays, got ${keys.length} and ${values.length}`);
+    }
+    return new Float32KvCache(
+      this.shape,
+      this.batch,
+      length,
+      this.keys.map((old, layer) => appendArray(old, keys[layer])),
+      this.values.map((old, layer) => appendArray(old, values[layer])),
+    );
+  }
+
   /** A cache whose row i is row rows[i] of this one (rows may repeat or be dropped). */
   selectRows(rows: readonly number[]): Float32KvCache {
     for (const row of rows) {

@@ -3,7 +3,8 @@
  * ONNX export: inputs input_ids, attention_mask, position_ids and past_key_values.{i}.key/value
  * ([batch, heads, past, headDim]); outputs logits, present.{i}.key/value and, when exported,
  * layer_logits ([N + 1, batch, vocab] at the last position). Our own exports compute layer_logits
- * only when their bool input output_layer_logits is true (training/gate_output.py).
+ * only when their bool input output_layer_logits is true (training/gate_output.py), and with
+ * present_new_only true return only the new positions as present.* (append_kv_outside.py).
  *
  * Every input is passed explicitly, the cache included even when empty, so transformers.js never
  * has to guess a batch size or positions from symbolic dims. Caches come back as plain
@@ -16,6 +17,8 @@ import { noCosts, PhaseClock, type ForwardCosts } from './forward-costs';
 
 const LAYER_LOGITS_OUTPUT = 'layer_logits';
 const LAYER_LOGITS_FLAG = 'output_layer_logits';
+/** Our exports' switch to return only the new positions as present.* (training/append_kv_outside.py). */
+const NEW_ONLY_FLAG = 'present_new_only';
 
 /** The onnxruntime session transformers.js keeps for a decoder-only model. */
 interface DecoderSession {
@@ -59,6 +62,7 @@ export class TransformersCausalLM implements CausalLM {
   private readonly shape: KvShape;
   private readonly takesPositionIds: boolean;
   private readonly gatesLayerLogits: boolean;
+  private readonly returnsNewOnly: boolean;
   private readonly costs: ForwardCosts = noCosts();
 
   constructor(
@@ -70,6 +74,7 @@ export class TransformersCausalLM implements CausalLM {
     const inputNames = decoderSession(model).inputNames;
     this.takesPositionIds = inputNames.includes('position_ids');
     this.gatesLayerLogits = inputNames.includes(LAYER_LOGITS_FLAG);
+    this.returnsNewOnly = inputNames.includes(NEW_ONLY_FLAG);
   }
 
   /** Time spent in each phase of every forward pass so far (a copy). */
@@ -125,14 +130,20 @@ export class TransformersCausalLM implements CausalLM {
     const total = pastCache.length + newTokens;
 
     const positions = Array.from({ length: newTokens }, (_, i) => pastCache.length + i);
+    // Our exports attend over the past apart from the new positions, and WebGPU cannot bind the
+    // zero-sized past a first call would pass (createBindGroup fails), so a first call reads one
+    // zero position that the mask hides: its weight is exactly 0 and the logits are unchanged.
+    const fed = this.returnsNewOnly && pastCache.length === 0 ? pastCache.append(1, this.zeroPosition(batch), this.zeroPosition(batch)) : pastCache;
+    const hidden = fed.length - pastCache.length;
     const pastTensors: Record<string, Tensor> = {};
     for (let layer = 0; layer < this.shape.numLayers; layer++) {
-      pastTensors[`past_key_values.${layer}.key`] = new Tensor('float32', pastCache.keys[layer], pastCache.dims);
-      pastTensors[`past_key_values.${layer}.value`] = new Tensor('float32', pastCache.values[layer], pastCache.dims);
+      pastTensors[`past_key_values.${layer}.key`] = new Tensor('float32', fed.keys[layer], fed.dims);
+      pastTensors[`past_key_values.${layer}.value`] = new Tensor('float32', fed.values[layer], fed.dims);
     }
+    const mask = Array.from({ length: batch }, () => [...new Array<number>(hidden).fill(0), ...new Array<number>(total).fill(1)]).flat();
     const inputs: Record<string, unknown> = {
       input_ids: int64Tensor(inputIds.flat(), [batch, newTokens]),
-      attention_mask: int64Tensor(new Array<number>(batch * total).fill(1), [batch, total]),
+      attention_mask: int64Tensor(mask, [batch, hidden + total]),
       past_key_values: pastTensors,
     };
     // Some exports (older GPT-2 ones) derive positions themselves and have no such input.
@@ -140,7 +151,13 @@ export class TransformersCausalLM implements CausalLM {
       inputs.position_ids = int64Tensor(Array.from({ length: batch }, () => positions).flat(), [batch, newTokens]);
     }
     if (this.gatesLayerLogits) inputs[LAYER_LOGITS_FLAG] = new Tensor('bool', [wantLayers], []);
+    if (this.returnsNewOnly) inputs[NEW_ONLY_FLAG] = new Tensor('bool', [true], []);
     return { inputs, past: pastCache };
+  }
+
+  /** One cache position of zeros per layer, [batch, heads, 1, headDim]. */
+  private zeroPosition(batch: number): Float32Array[] {
+    return Array.from({ length: this.shape.numLayers }, () => new Float32Array(batch * this.shape.numHeads * this.shape.headDim));
   }
 
   async forward(inputIds: number[][], cache: KvCache | null, options: ForwardOptions = {}): Promise<ForwardResult> {
@@ -172,9 +189,14 @@ export class TransformersCausalLM implements CausalLM {
     }
     clock.end('logitsMs');
 
+    // present.* is the whole cache (past + new, as a plain export gives it) or, from our exports
+    // asked with present_new_only, the new positions, which the cache appends: no step copies the
+    // whole cache inside the graph.
     const keys: Float32Array[] = [];
     const values: Float32Array[] = [];
-    const presentDims = [batch, this.shape.numHeads, total, this.shape.headDim];
+    const wholeDims = [batch, this.shape.numHeads, total, this.shape.headDim];
+    const newDims = [batch, this.shape.numHeads, newTokens, this.shape.headDim];
+    const onlyNew = this.returnsNewOnly;
     for (let layer = 0; layer < this.shape.numLayers; layer++) {
       for (const [kind, list] of [
         ['key', keys],
@@ -183,11 +205,11 @@ export class TransformersCausalLM implements CausalLM {
         const name = `present.${layer}.${kind}`;
         const tensor = outputs[name];
         if (!tensor) throw new Error(`model "${this.info.name}" returned no ${name}: export it with its KV-cache outputs`);
-        requireDims(tensor, presentDims, name);
+        requireDims(tensor, onlyNew ? newDims : wholeDims, name);
         list.push(await readFloat32(tensor, name));
       }
     }
-    const next = new Float32KvCache(this.shape, batch, total, keys, values);
+    const next = onlyNew ? past.append(newTokens, keys, values) : new Float32KvCache(this.shape, batch, total, keys, values);
     clock.end('kvMs');
     return { logits, layerLogits, cache: next };
   }

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { Float32KvCache } from '../../../../../src/lib/runtime/model/float32-kv-cache';
+
+/** A cache whose every float names where it sits: layer, row (batch * heads), position, channel. */
+function labelled(length: number, batch = 2): Float32KvCache {
+  const shape = { numLayers: 2, numHeads: 3, headDim: 2 };
+  const make = (kind: number) => (layer: number) =>
+    Float32Array.from({ length: batch * 3 * length * 2 }, (_, i) => {
+      const row = Math.floor(i / (length * 2));
+      const position = Math.floor(i / 2) % length;
+      return kind * 10000 + layer * 1000 + row * 100 + position * 2 + (i % 2);
+    });
+  return new Float32KvCache(shape, batch, length, [0, 1].map(make(1)), [0, 1].map(make(2)));
+}
+
+describe('Float32KvCache.append', () => {
+  it('puts the new positions after the old ones in every row, head and layer', () => {
+    const old = labelled(3);
+    const fresh = labelled(2);
+    const joined = old.append(2, fresh.keys, fresh.values);
+    expect(joined.length).toBe(5);
+    expect(joined.dims).toEqual([2, 3, 5, 2]);
+    for (let layer = 0; layer < 2; layer++) {
+      for (let row = 0; row < 6; row++) {
+        const slice = (a: Float32Array, length: number, from: number, to: number) => Array.from(a.subarray((row * length + from) * 2, (row * length + to) * 2));
+        expect(slice(joined.keys[layer], 5, 0, 3)).toEqual(slice(old.keys[layer], 3, 0, 3));
+        expect(slice(joined.keys[layer], 5, 3, 5)).toEqual(slice(fresh.keys[layer], 2, 0, 2));
+        expect(slice(joined.values[layer], 5, 3, 5)).toEqual(slice(fresh.values[layer], 2, 0, 2));
+      }
+    }
+  });
+
+  it('appended to an empty cache gives the new positions, and a crop undoes an append', () => {
+    const fresh = labelled(4);
+    const first = Float32KvCache.empty(fresh.shape, 2).append(4, fresh.keys, fresh.values);
+    expect(first.keys.map((k) => Array.from(k))).toEqual(fresh.keys.map((k) => Array.from(k)));
+    const back = first.append(4, fresh.keys, fresh.values).crop(4);
+    expect(back.values.map((v) => Array.from(v))).toEqual(fresh.values.map((v) => Array.from(v)));
+  });
+
+  it('refuses arrays of the wrong size', () => {
+    const old = labelled(3);
+    const short = labelled(1);
+    expect(() => old.append(2, short.keys, short.values)).toThrow(/must hold batch \* heads \* 2 \* headDim = 24 floats, got 12/);
+    expect(() => old.append(1, short.keys.slice(1), short.values)).toThrow(/needs 2 key and value arrays/);
+  });
+});
