@@ -2,9 +2,11 @@
  * A KV cache held as plain Float32Arrays, one key and one value array per layer, each laid out
  * [batch, heads, length, headDim] like the ONNX export's past_key_values inputs. Keeping it in
  * ordinary memory (not in runtime tensors or GPU buffers) makes cropping and beam reordering
- * exact element copies, and lets a session keep an old cache to undo a step.
+ * exact element copies, and lets a session keep an old cache to undo a step. With a pool, the
+ * caches it derives take their arrays from it and release() gives them back.
  */
 import type { KvCache } from '../../sessions/model';
+import type { FloatBufferPool } from './float-buffer-pool';
 
 export interface KvShape {
   numLayers: number;
@@ -13,6 +15,8 @@ export interface KvShape {
 }
 
 export class Float32KvCache implements KvCache {
+  private released = false;
+
   constructor(
     readonly shape: KvShape,
     readonly batch: number,
@@ -20,6 +24,7 @@ export class Float32KvCache implements KvCache {
     /** keys[layer], values[layer]: batch * heads * length * headDim floats each. */
     readonly keys: readonly Float32Array[],
     readonly values: readonly Float32Array[],
+    private readonly pool: FloatBufferPool | null = null,
   ) {
     const expected = batch * shape.numHeads * length * shape.headDim;
     if (keys.length !== shape.numLayers || values.length !== shape.numLayers) {
@@ -35,9 +40,25 @@ export class Float32KvCache implements KvCache {
   }
 
   /** An empty cache (length 0) with `batch` rows, what the model is fed before the first token. */
-  static empty(shape: KvShape, batch: number): Float32KvCache {
+  static empty(shape: KvShape, batch: number, pool: FloatBufferPool | null = null): Float32KvCache {
     const none = Array.from({ length: shape.numLayers }, () => new Float32Array(0));
-    return new Float32KvCache(shape, batch, 0, none, none);
+    return new Float32KvCache(shape, batch, 0, none, none, pool);
+  }
+
+  /** Throws once release() has run: the arrays may already hold another cache. */
+  requireLive(): void {
+    if (this.released) throw new Error('this KV cache was disposed and cannot be used again');
+  }
+
+  /** Gives the arrays back to the pool; the cache must not be used afterwards (a second call does nothing). */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    for (const array of [...this.keys, ...this.values]) this.pool?.release(array);
+  }
+
+  private allocate(floats: number): Float32Array {
+    return this.pool ? this.pool.take(floats) : new Float32Array(floats);
   }
 
   /** [batch, heads, length, headDim], the dims of each array. */
@@ -50,15 +71,16 @@ export class Float32KvCache implements KvCache {
     if (!Number.isInteger(length) || length < 0 || length > this.length) {
       throw new RangeError(`crop length must be an integer in [0, ${this.length}], got ${length}`);
     }
+    this.requireLive();
     const rowsPerArray = this.batch * this.shape.numHeads;
     const cropArray = (source: Float32Array): Float32Array => {
-      const out = new Float32Array(rowsPerArray * length * this.shape.headDim);
+      const out = this.allocate(rowsPerArray * length * this.shape.headDim);
       const oldStride = this.length * this.shape.headDim;
       const newStride = length * this.shape.headDim;
       for (let r = 0; r < rowsPerArray; r++) out.set(source.subarray(r * oldStride, r * oldStride + newStride), r * newStride);
       return out;
     };
-    return new Float32KvCache(this.shape, this.batch, length, this.keys.map(cropArray), this.values.map(cropArray));
+    return new Float32KvCache(this.shape, this.batch, length, this.keys.map(cropArray), this.values.map(cropArray), this.pool);
   }
 
   /**
@@ -67,6 +89,7 @@ export class Float32KvCache implements KvCache {
    * only the new positions (training/append_kv_outside.py).
    */
   append(added: number, keys: readonly Float32Array[], values: readonly Float32Array[]): Float32KvCache {
+    this.requireLive();
     const { headDim } = this.shape;
     const rowsPerArray = this.batch * this.shape.numHeads;
     const length = this.length + added;
@@ -74,7 +97,7 @@ export class Float32KvCache implements KvCache {
       if (fresh.length !== rowsPerArray * added * headDim) {
         throw new RangeError(`appended KV arrays must hold batch * heads * ${added} * headDim = ${rowsPerArray * added * headDim} floats, got ${fresh.length}`);
       }
-      const out = new Float32Array(rowsPerArray * length * headDim);
+      const out = this.allocate(rowsPerArray * length * headDim);
       for (let r = 0; r < rowsPerArray; r++) {
         out.set(old.subarray(r * this.length * headDim, (r + 1) * this.length * headDim), r * length * headDim);
         out.set(fresh.subarray(r * added * headDim, (r + 1) * added * headDim), (r * length + this.length) * headDim);
@@ -90,6 +113,7 @@ export class Float32KvCache implements KvCache {
       length,
       this.keys.map((old, layer) => appendArray(old, keys[layer])),
       this.values.map((old, layer) => appendArray(old, values[layer])),
+      this.pool,
     );
   }
 
@@ -101,12 +125,13 @@ export class Float32KvCache implements KvCache {
       }
     }
     if (rows.length === 0) throw new RangeError('selectRows needs at least one row index');
+    this.requireLive();
     const rowSize = this.shape.numHeads * this.length * this.shape.headDim;
     const selectArray = (source: Float32Array): Float32Array => {
-      const out = new Float32Array(rows.length * rowSize);
+      const out = this.allocate(rows.length * rowSize);
       rows.forEach((row, i) => out.set(source.subarray(row * rowSize, (row + 1) * rowSize), i * rowSize));
       return out;
     };
-    return new Float32KvCache(this.shape, rows.length, this.length, this.keys.map(selectArray), this.values.map(selectArray));
+    return new Float32KvCache(this.shape, rows.length, this.length, this.keys.map(selectArray), this.values.map(selectArray), this.pool);
   }
 }

@@ -12,6 +12,7 @@
  */
 import { Tensor, type PreTrainedModel } from '@huggingface/transformers';
 import type { CausalLM, ForwardOptions, ForwardResult, KvCache, ModelInfo } from '../../sessions/model';
+import { FloatBufferPool } from './float-buffer-pool';
 import { Float32KvCache, type KvShape } from './float32-kv-cache';
 import { noCosts, PhaseClock, type ForwardCosts } from './forward-costs';
 
@@ -64,6 +65,8 @@ export class TransformersCausalLM implements CausalLM {
   private readonly gatesLayerLogits: boolean;
   private readonly returnsNewOnly: boolean;
   private readonly costs: ForwardCosts = noCosts();
+  /** Storage for the caches this model derives (append, crop, reorder), reused once disposed. */
+  private readonly cachePool = new FloatBufferPool();
 
   constructor(
     private readonly model: PreTrainedModel,
@@ -88,6 +91,13 @@ export class TransformersCausalLM implements CausalLM {
   }
 
   private asOwnCache(cache: KvCache): Float32KvCache {
+    const own = this.ownCache(cache);
+    own.requireLive();
+    return own;
+  }
+
+  /** The cache as this model's own, disposed or not. */
+  private ownCache(cache: KvCache): Float32KvCache {
     if (!(cache instanceof Float32KvCache)) throw new TypeError(`this cache was not made by model "${this.info.name}"`);
     const s = cache.shape;
     if (s.numLayers !== this.shape.numLayers || s.numHeads !== this.shape.numHeads || s.headDim !== this.shape.headDim) {
@@ -126,7 +136,7 @@ export class TransformersCausalLM implements CausalLM {
     const past = cache === null ? null : this.asOwnCache(cache);
     const newTokens = this.checkInput(inputIds, past);
     const batch = inputIds.length;
-    const pastCache = past ?? Float32KvCache.empty(this.shape, batch);
+    const pastCache = past ?? Float32KvCache.empty(this.shape, batch, this.cachePool);
     const total = pastCache.length + newTokens;
 
     const positions = Array.from({ length: newTokens }, (_, i) => pastCache.length + i);
@@ -209,7 +219,7 @@ export class TransformersCausalLM implements CausalLM {
         list.push(await readFloat32(tensor, name));
       }
     }
-    const next = onlyNew ? past.append(newTokens, keys, values) : new Float32KvCache(this.shape, batch, total, keys, values);
+    const next = onlyNew ? past.append(newTokens, keys, values) : new Float32KvCache(this.shape, batch, total, keys, values, this.cachePool);
     clock.end('kvMs');
     return { logits, layerLogits, cache: next };
   }
@@ -241,7 +251,8 @@ export class TransformersCausalLM implements CausalLM {
   }
 
   disposeCache(cache: KvCache): void {
-    // Plain arrays: the garbage collector frees them once no session holds the cache.
-    this.asOwnCache(cache);
+    // Its arrays go back to the pool for the next step's cache (Float32KvCache.release).
+    this.ownCache(cache).release();
   }
+
 }

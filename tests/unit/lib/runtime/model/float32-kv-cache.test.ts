@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FloatBufferPool } from '../../../../../src/lib/runtime/model/float-buffer-pool';
 import { Float32KvCache } from '../../../../../src/lib/runtime/model/float32-kv-cache';
 
 /** A cache whose every float names where it sits: layer, row (batch * heads), position, channel. */
@@ -43,5 +44,42 @@ describe('Float32KvCache.append', () => {
     const short = labelled(1);
     expect(() => old.append(2, short.keys, short.values)).toThrow(/must hold batch \* heads \* 2 \* headDim = 24 floats, got 12/);
     expect(() => old.append(1, short.keys.slice(1), short.values)).toThrow(/needs 2 key and value arrays/);
+  });
+});
+
+describe('Float32KvCache with a buffer pool', () => {
+  it('a step takes the storage the released cache gave back, and writes every float of it', () => {
+    const pool = new FloatBufferPool();
+    const fresh = labelled(1);
+    const first = Float32KvCache.empty(fresh.shape, 2, pool).append(1, fresh.keys, fresh.values).append(1, fresh.keys, fresh.values);
+    const buffers = new Set([...first.keys, ...first.values].map((a) => a.buffer));
+    const second = first.append(1, fresh.keys, fresh.values);
+    first.release();
+    const third = second.append(1, fresh.keys, fresh.values);
+    expect([...third.keys, ...third.values].filter((a) => buffers.has(a.buffer))).toHaveLength(4);
+    const expected = labelled(1);
+    for (let layer = 0; layer < 2; layer++) {
+      for (let row = 0; row < 6; row++) {
+        for (let position = 0; position < 4; position++) {
+          const at = (row * 4 + position) * 2;
+          expect(Array.from(third.keys[layer].subarray(at, at + 2))).toEqual(Array.from(expected.keys[layer].subarray(row * 2, row * 2 + 2)));
+          expect(Array.from(third.values[layer].subarray(at, at + 2))).toEqual(Array.from(expected.values[layer].subarray(row * 2, row * 2 + 2)));
+        }
+      }
+    }
+  });
+
+  it('a released cache refuses to be read again, and a second release gives nothing back twice', () => {
+    const pool = new FloatBufferPool();
+    const fresh = labelled(2);
+    const cache = Float32KvCache.empty(fresh.shape, 2, pool).append(2, fresh.keys, fresh.values);
+    cache.release();
+    cache.release();
+    expect(() => cache.crop(1)).toThrow(/disposed/);
+    expect(() => cache.append(1, fresh.keys, fresh.values)).toThrow(/disposed/);
+    const a = pool.take(cache.keys[0].length);
+    const b = pool.take(cache.keys[0].length);
+    const c = pool.take(cache.keys[0].length);
+    expect(new Set([a.buffer, b.buffer, c.buffer]).size).toBe(3);
   });
 });
