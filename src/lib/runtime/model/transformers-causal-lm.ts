@@ -132,7 +132,11 @@ export class TransformersCausalLM implements CausalLM {
   }
 
   /** The feeds of one forward pass (transformers.js tensors), and how many positions it adds. */
-  private feeds(inputIds: number[][], cache: KvCache | null, wantLayers: boolean): { inputs: Record<string, unknown>; past: Float32KvCache } {
+  private feeds(
+    inputIds: number[][],
+    cache: KvCache | null,
+    wantLayers: boolean,
+  ): { inputs: Record<string, unknown>; past: Float32KvCache; placeholder: Float32KvCache | null } {
     const past = cache === null ? null : this.asOwnCache(cache);
     const newTokens = this.checkInput(inputIds, past);
     const batch = inputIds.length;
@@ -162,7 +166,7 @@ export class TransformersCausalLM implements CausalLM {
     }
     if (this.gatesLayerLogits) inputs[LAYER_LOGITS_FLAG] = new Tensor('bool', [wantLayers], []);
     if (this.returnsNewOnly) inputs[NEW_ONLY_FLAG] = new Tensor('bool', [true], []);
-    return { inputs, past: pastCache };
+    return { inputs, past: pastCache, placeholder: fed === pastCache ? null : fed };
   }
 
   /** One cache position of zeros per layer, [batch, heads, 1, headDim]. */
@@ -173,12 +177,13 @@ export class TransformersCausalLM implements CausalLM {
   async forward(inputIds: number[][], cache: KvCache | null, options: ForwardOptions = {}): Promise<ForwardResult> {
     const wantLayers = options.layerLogits === true && this.info.hasLayerLogits;
     const clock = new PhaseClock(this.costs);
-    const { inputs, past } = this.feeds(inputIds, cache, wantLayers);
+    const { inputs, past, placeholder } = this.feeds(inputIds, cache, wantLayers);
     const batch = inputIds.length;
     const newTokens = inputIds[0].length;
     const total = past.length + newTokens;
     clock.end('inputsMs');
     const outputs = (await this.model.forward(inputs)) as Record<string, Tensor>;
+    placeholder?.release();
     clock.end('runMs');
 
     const vocab = this.info.vocabSize;

@@ -8,6 +8,8 @@ import type { LoadedRegistryModel } from './loader';
 import { cancelledError, RuntimeError } from '../errors';
 
 const MAX_REPEATS = 100;
+/** Untimed one-token runs before the timed ones. */
+const WARM_RUNS = 2;
 
 export async function measureForward(
   loaded: LoadedRegistryModel,
@@ -37,14 +39,19 @@ export async function measureForward(
   const cachedMs: number[] = [];
   const recomputeMs: number[] = [];
   const last = [[ids[ids.length - 1]]];
+  // A decoding step's cache storage comes from what the step before released (the model's buffer
+  // pool); the untimed runs put storage of this size in the pool, as a step at this length has.
+  for (let w = 0; w < WARM_RUNS; w++) model.disposeCache((await model.forward(last, prefix.cache)).cache);
   for (let r = 0; r < repeats; r++) {
     if (signal.aborted) throw new RuntimeError(cancelledError('The measurement'));
     let start = performance.now();
-    await model.forward(last, prefix.cache);
+    const step = await model.forward(last, prefix.cache);
     cachedMs.push(performance.now() - start);
+    model.disposeCache(step.cache);
     start = performance.now();
-    await model.forward([ids], null);
+    const whole = await model.forward([ids], null);
     recomputeMs.push(performance.now() - start);
+    model.disposeCache(whole.cache);
   }
   const bareRunMs = await model.timeBareRun(last, prefix.cache, repeats);
   model.disposeCache(prefix.cache);
