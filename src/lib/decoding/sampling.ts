@@ -10,6 +10,8 @@
 import { argmax, entropy, softmax, topKIndices } from './numerics';
 import { sampleIndex, type Random } from './prng';
 import {
+  applyProcessors,
+  buildProcessors,
   checkRow,
   processLogits,
   resolveSamplingOptions,
@@ -169,7 +171,9 @@ export function finalDistribution(
 ): Float32Array {
   const resolved = resolveSamplingOptions(options);
   checkRow(logits);
-  const { logits: processed } = processLogits(logits, contextIds, resolved);
+  // With no processor to run, the pipeline's copy of the row would only be read once: skip it.
+  const processors = buildProcessors(resolved);
+  const processed = processors.length === 0 ? logits : applyProcessors(logits, contextIds, processors).logits;
   if (resolved.temperature !== 0) return softmax(processed);
   const out = new Float32Array(logits.length);
   out[argmax(processed)] = 1;

@@ -19,7 +19,7 @@
  * (n + 1)-th token, gamma + 1 when everything is accepted.
  */
 
-import { argmax, topKIndices } from './numerics';
+import { argmax, scratchFloat64, topKIndices } from './numerics';
 import { sampleIndex, type Random } from './prng';
 import { requireInRange, requireTokenIds } from './validate';
 
@@ -229,15 +229,13 @@ function drawUniform(random: Random, what: string): number {
 
 /** The residual without re-validating rows the caller already checked. */
 function residualOf(p: Float32Array, q: Float32Array): ResidualDistribution {
-  const weights = new Float64Array(p.length);
+  const weights = scratchFloat64(p.length);
   let mass = 0;
   for (let i = 0; i < p.length; i++) {
     // Differences of float32 values are exact multiples of 2^-149, so a true positive stays > 0.
     const w = p[i] - q[i];
-    if (w > 0) {
-      weights[i] = w;
-      mass += w;
-    }
+    weights[i] = w > 0 ? w : 0;
+    if (w > 0) mass += w;
   }
   const probs = new Float32Array(p.length);
   if (mass === 0) {
