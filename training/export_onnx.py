@@ -2,9 +2,11 @@
 public/models/<name>/{config.json, generation_config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx}.
 
 Graph inputs:  input_ids, attention_mask, position_ids, past_key_values.{i}.key/value,
-               output_layer_logits (bool scalar: compute layer_logits on this run or not)
-Graph outputs: logits, present.{i}.key/value (the NEW positions only, [batch_size, heads, new, head_dim]:
-               the runtime appends them to the cache it passed in; append_kv_outside.py),
+               output_layer_logits (bool scalar: compute layer_logits on this run or not),
+               present_new_only (bool scalar: what present.* holds)
+Graph outputs: logits, present.{i}.key/value (with present_new_only true the NEW positions only,
+               [batch_size, heads, new, head_dim], which the runtime appends to the cache it passed
+               in; with it false past + new, as a plain export; append_kv_outside.py),
                layer_logits (N+1, batch_size, vocab) for DoLa,
                or an empty [0, 0, 0] tensor when output_layer_logits is false (gate_output.py).
 The batch dimension is named exactly `batch_size`: transformers.js sizes its first (empty)

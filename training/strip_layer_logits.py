@@ -3,9 +3,9 @@
 gate_output.py moved every node that only `layer_logits` needs into the then-branch of one `If`
 node on the input `output_layer_logits`. Dropping that node, that input and that output leaves
 exactly the nodes the other outputs need: the form published exports have. The present_new_only
-switch goes too (append_kv_outside.py's join_present_inside): present.* is past + new again. The layer-lens tests
-(tests/integration/lens-expert.test.ts) rebuild the early exits from it and compare them with the
-export's own. Uses only the onnx package (CI has no PyTorch):
+switch goes too (append_kv_outside.py's join_present_inside): present.* is past + new again. The
+layer-lens tests (tests/integration/lens-expert.test.ts) rebuild the early exits from it and
+compare them with the export's own. Uses only the onnx package (CI has no PyTorch):
     python3 training/strip_layer_logits.py public/models/expert/onnx/model.onnx OUT.onnx
 """
 import argparse

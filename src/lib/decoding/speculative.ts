@@ -233,9 +233,9 @@ function residualOf(p: Float32Array, q: Float32Array): ResidualDistribution {
   let mass = 0;
   for (let i = 0; i < p.length; i++) {
     // Differences of float32 values are exact multiples of 2^-149, so a true positive stays > 0.
-    const w = p[i] - q[i];
-    weights[i] = w > 0 ? w : 0;
-    if (w > 0) mass += w;
+    const w = Math.max(0, p[i] - q[i]);
+    weights[i] = w;
+    mass += w;
   }
   const probs = new Float32Array(p.length);
   if (mass === 0) {

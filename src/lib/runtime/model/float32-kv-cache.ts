@@ -90,6 +90,9 @@ export class Float32KvCache implements KvCache {
    */
   append(added: number, keys: readonly Float32Array[], values: readonly Float32Array[]): Float32KvCache {
     this.requireLive();
+    if (keys.length !== this.shape.numLayers || values.length !== this.shape.numLayers) {
+      throw new RangeError(`appending needs ${this.shape.numLayers} key and value arrays, got ${keys.length} and ${values.length}`);
+    }
     const { headDim } = this.shape;
     const rowsPerArray = this.batch * this.shape.numHeads;
     const length = this.length + added;
@@ -104,9 +107,6 @@ export class Float32KvCache implements KvCache {
       }
       return out;
     };
-    if (keys.length !== this.shape.numLayers || values.length !== this.shape.numLayers) {
-      throw new RangeError(`appending needs ${this.shape.numLayers} key and value arrays, got ${keys.length} and ${values.length}`);
-    }
     return new Float32KvCache(
       this.shape,
       this.batch,

@@ -147,17 +147,19 @@ export class TransformersCausalLM implements CausalLM {
     // Our exports attend over the past apart from the new positions, and WebGPU cannot bind the
     // zero-sized past a first call would pass (createBindGroup fails), so a first call reads one
     // zero position that the mask hides: its weight is exactly 0 and the logits are unchanged.
-    const fed = this.returnsNewOnly && pastCache.length === 0 ? pastCache.append(1, this.zeroPosition(batch), this.zeroPosition(batch)) : pastCache;
+    const zeros = this.returnsNewOnly && pastCache.length === 0 ? this.zeroPosition(batch) : null;
+    const fed = zeros ? pastCache.append(1, zeros, zeros) : pastCache;
     const hidden = fed.length - pastCache.length;
     const pastTensors: Record<string, Tensor> = {};
     for (let layer = 0; layer < this.shape.numLayers; layer++) {
       pastTensors[`past_key_values.${layer}.key`] = new Tensor('float32', fed.keys[layer], fed.dims);
       pastTensors[`past_key_values.${layer}.value`] = new Tensor('float32', fed.values[layer], fed.dims);
     }
-    const mask = Array.from({ length: batch }, () => [...new Array<number>(hidden).fill(0), ...new Array<number>(total).fill(1)]).flat();
+    const width = hidden + total;
+    const mask = Array.from({ length: batch * width }, (_, i) => (i % width < hidden ? 0 : 1));
     const inputs: Record<string, unknown> = {
       input_ids: int64Tensor(inputIds.flat(), [batch, newTokens]),
-      attention_mask: int64Tensor(mask, [batch, hidden + total]),
+      attention_mask: int64Tensor(mask, [batch, width]),
       past_key_values: pastTensors,
     };
     // Some exports (older GPT-2 ones) derive positions themselves and have no such input.
@@ -169,9 +171,9 @@ export class TransformersCausalLM implements CausalLM {
     return { inputs, past: pastCache, placeholder: fed === pastCache ? null : fed };
   }
 
-  /** One cache position of zeros per layer, [batch, heads, 1, headDim]. */
+  /** One cache position of zeros for every layer, [batch, heads, 1, headDim] (append only reads it). */
   private zeroPosition(batch: number): Float32Array[] {
-    return Array.from({ length: this.shape.numLayers }, () => new Float32Array(batch * this.shape.numHeads * this.shape.headDim));
+    return new Array<Float32Array>(this.shape.numLayers).fill(new Float32Array(batch * this.shape.numHeads * this.shape.headDim));
   }
 
   async forward(inputIds: number[][], cache: KvCache | null, options: ForwardOptions = {}): Promise<ForwardResult> {
@@ -211,7 +213,6 @@ export class TransformersCausalLM implements CausalLM {
     const values: Float32Array[] = [];
     const wholeDims = [batch, this.shape.numHeads, total, this.shape.headDim];
     const newDims = [batch, this.shape.numHeads, newTokens, this.shape.headDim];
-    const onlyNew = this.returnsNewOnly;
     for (let layer = 0; layer < this.shape.numLayers; layer++) {
       for (const [kind, list] of [
         ['key', keys],
@@ -220,11 +221,11 @@ export class TransformersCausalLM implements CausalLM {
         const name = `present.${layer}.${kind}`;
         const tensor = outputs[name];
         if (!tensor) throw new Error(`model "${this.info.name}" returned no ${name}: export it with its KV-cache outputs`);
-        requireDims(tensor, onlyNew ? newDims : wholeDims, name);
+        requireDims(tensor, this.returnsNewOnly ? newDims : wholeDims, name);
         list.push(await readFloat32(tensor, name));
       }
     }
-    const next = onlyNew ? past.append(newTokens, keys, values) : new Float32KvCache(this.shape, batch, total, keys, values, this.cachePool);
+    const next = this.returnsNewOnly ? past.append(newTokens, keys, values) : new Float32KvCache(this.shape, batch, total, keys, values, this.cachePool);
     clock.end('kvMs');
     return { logits, layerLogits, cache: next };
   }
