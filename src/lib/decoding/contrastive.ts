@@ -12,7 +12,7 @@
  *   tau = (1 + beta) / beta, so both pick the same token.
  */
 
-import { argmax, logSumExp, topKIndices } from './numerics';
+import { argmax, Float64Scratch, logSumExp, topKIndices } from './numerics';
 import { scoreForTrace, type TokenScore } from './trace';
 import { requireInRange } from './validate';
 import { checkRow, flooredLogProbs, toFloat32Score, topIdsWithinMask, type FlooredLogProbs } from './rows';
@@ -114,12 +114,16 @@ interface ContrastComputation {
   amateur: FlooredLogProbs;
 }
 
+// The amateur's floored log-probabilities are read only inside one call (a trace keeps the floor,
+// not the row), so their storage is reused (numerics.ts says why).
+const amateurScratch = new Float64Scratch();
+
 function computeContrast(expert: Float32Array, amateur: Float32Array, opts: ResolvedOptions): ContrastComputation {
   checkRow(expert, 'expert');
   checkRow(amateur, 'amateur');
   requireSameVocabulary(expert, amateur);
   const head = plausibleHead(expert, opts.alpha);
-  const ama = flooredLogProbs(amateur);
+  const ama = flooredLogProbs(amateur, undefined, amateurScratch.get(amateur.length));
   const expertLogNormalizer = logSumExp(expert);
   const scores = new Float32Array(expert.length).fill(-Infinity);
   for (let x = 0; x < expert.length; x++) {

@@ -10,7 +10,7 @@
 
 import { plausibleHead } from './contrastive';
 import { checkRow, flooredLogProbs, toFloat32Score, topIdsWithinMask } from './rows';
-import { argmax, logSumExp, topKIndices } from './numerics';
+import { argmax, Float64Scratch, logSumExp, topKIndices } from './numerics';
 import { repetitionPenalty as applyRepetitionPenalty } from './processors';
 import { scoreForTrace } from './trace';
 import { requireInRange, requireTokenIds } from './validate';
@@ -66,15 +66,32 @@ interface Distribution {
   lse: number;
 }
 
-function distributionOf(logits: Float32Array): Distribution {
+// A step's distributions and floored log-probabilities live only inside one exported call (results
+// copy what they keep), so their storage is reused from call to call (numerics.ts says why).
+// Slots: two per distribution, by its index among the call's distributions.
+const distributionScratch = new Float64Scratch();
+// Slots: the mature row, the premature row.
+const contrastScratch = new Float64Scratch();
+
+function distributionOf(logits: Float32Array, index: number): Distribution {
   const lse = logSumExp(logits);
-  const logProbs = new Float64Array(logits.length);
-  const probs = new Float64Array(logits.length);
+  const logProbs = distributionScratch.get(logits.length, 2 * index);
+  const probs = distributionScratch.get(logits.length, 2 * index + 1);
   for (let i = 0; i < logits.length; i++) {
     logProbs[i] = logits[i] - lse;
     probs[i] = Math.exp(logProbs[i]);
   }
   return { logProbs, probs, lse };
+}
+
+/**
+ * Full distributions only where the whole vocabulary is read: the candidates and the mature layer,
+ * indexed by layer; the other entries stay unset.
+ */
+function distributionsRead(layerLogits: readonly Float32Array[], candidateLayers: readonly number[], matureLayer: number): Distribution[] {
+  const distributions: Distribution[] = [];
+  [...candidateLayers, matureLayer].forEach((layer, i) => (distributions[layer] = distributionOf(layerLogits[layer], i)));
+  return distributions;
 }
 
 /** float32 probabilities of `ids` alone, equal to distributionOf's at those ids (same double, then rounded). */
@@ -147,7 +164,7 @@ export function layerDivergence(matureLogits: Float32Array, prematureLogits: Flo
   if (matureLogits.length !== prematureLogits.length) {
     throw new RangeError(`layers must share one vocabulary, got ${matureLogits.length} and ${prematureLogits.length} logits`);
   }
-  return divergenceBetween(distributionOf(matureLogits), distributionOf(prematureLogits));
+  return divergenceBetween(distributionOf(matureLogits, 0), distributionOf(prematureLogits, 1));
 }
 
 /** Validates the rows and returns N, the index of the mature layer. */
@@ -236,8 +253,8 @@ function selectLayer(distributions: readonly Distribution[], candidateLayers: re
  */
 function contrastLayers(matureLogits: Float32Array, prematureLogits: Float32Array, relativeTop: number, lse: { mature: number; premature: number }) {
   const head = plausibleHead(matureLogits, relativeTop, lse.mature);
-  const mature = flooredLogProbs(matureLogits, lse.mature);
-  const premature = flooredLogProbs(prematureLogits, lse.premature);
+  const mature = flooredLogProbs(matureLogits, lse.mature, contrastScratch.get(matureLogits.length, 0));
+  const premature = flooredLogProbs(prematureLogits, lse.premature, contrastScratch.get(prematureLogits.length, 1));
   const scores = new Float32Array(matureLogits.length).fill(-Infinity);
   for (let x = 0; x < matureLogits.length; x++) {
     // A token the mature layer rules out stays -Infinity even when relativeTop = 0 keeps it.
@@ -262,9 +279,7 @@ export function dolaScores(
 ): { scores: Float32Array; prematureLayer: number; divergences: number[] } {
   const matureLayer = requireLayerLogits(layerLogits);
   const opts = resolveOptions(options, matureLayer);
-  // Only the mature layer and the candidates are read: leave the other entries unset.
-  const distributions: Distribution[] = [];
-  for (const layer of [...opts.candidateLayers, matureLayer]) distributions[layer] = distributionOf(layerLogits[layer]);
+  const distributions = distributionsRead(layerLogits, opts.candidateLayers, matureLayer);
   const selection = selectLayer(distributions, opts.candidateLayers);
   const chosen = opts.divergence === 'jsd' ? selection.byJsd : selection.byReference;
   const prematureLayer = opts.candidateLayers[chosen];
@@ -365,10 +380,8 @@ export function dolaStep(layerLogits: Float32Array[], options: DolaStepOptions):
   const topN = requireInRange('topN', options.topN ?? 10, { min: 1, integer: true });
   const maxHeadTokens = requireInRange('maxHeadTokens', options.maxHeadTokens ?? 100, { min: 1, integer: true });
 
-  // Full distributions only where the whole vocabulary is read: the candidates and the mature
-  // layer. The other layers appear in the trace at the top tokens alone (probabilityAt).
-  const distributions: Distribution[] = [];
-  for (const layer of [...opts.candidateLayers, matureLayer]) distributions[layer] = distributionOf(layerLogits[layer]);
+  // The other layers appear in the trace at the top tokens alone (probabilityAt).
+  const distributions = distributionsRead(layerLogits, opts.candidateLayers, matureLayer);
   const selection = selectLayer(distributions, opts.candidateLayers);
   const chosenIndex = opts.divergence === 'jsd' ? selection.byJsd : selection.byReference;
   const prematureLayer = opts.candidateLayers[chosenIndex];

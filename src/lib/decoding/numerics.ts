@@ -25,16 +25,28 @@ function maxOf(values: Float32Array): number {
   return m;
 }
 
-// Working storage for float64 intermediates that never leave a function, reused across calls:
-// in Chromium on the benchmark machine a fresh 4,096-entry array per call cost several times the
-// arithmetic it held (a softmax: 380 us with one, 71 us without). JavaScript runs one call at a
-// time, and no caller sees this array.
-let float64Scratch = new Float64Array(0);
+/**
+ * Working storage for float64 intermediates that never leave a function, reused across calls:
+ * in Chromium on the benchmark machine a fresh 4,096-entry array per call cost several times the
+ * arithmetic it held (a softmax: 380 us with one, 71 us without). JavaScript runs one call at a
+ * time; each module keeps its own instance, and no caller sees the arrays.
+ */
+export class Float64Scratch {
+  private readonly slots: Float64Array[] = [];
 
-/** A Float64Array of at least `length` entries whose contents are garbage; valid until the next call. */
+  /** Slot `slot`'s storage as exactly `length` entries, contents garbage; valid until that slot is asked for again. */
+  get(length: number, slot = 0): Float64Array {
+    const current = this.slots[slot];
+    if (current === undefined || current.length < length) return (this.slots[slot] = new Float64Array(length));
+    return current.length === length ? current : current.subarray(0, length);
+  }
+}
+
+const numericsScratch = new Float64Scratch();
+
+/** A Float64Array of `length` entries whose contents are garbage; valid until the next call. */
 export function scratchFloat64(length: number): Float64Array {
-  if (float64Scratch.length < length) float64Scratch = new Float64Array(length);
-  return float64Scratch;
+  return numericsScratch.get(length);
 }
 
 /**

@@ -61,10 +61,16 @@ export interface FlooredLogProbs {
  *
  * The stand-in is LOG_PROB_FLOOR, or the row's smallest finite log-probability if that is lower,
  * so the substitution never ranks a ruled-out token as more likely than one the row kept, and
- * every finite entry keeps its exact value.
+ * every finite entry keeps its exact value. Every entry of `into` is written, so a caller may pass
+ * storage it reuses.
  */
-export function flooredLogProbs(logits: Float32Array, logNormalizer = logSumExp(logits)): FlooredLogProbs {
-  const logProbs = new Float64Array(logits.length);
+export function flooredLogProbs(
+  logits: Float32Array,
+  logNormalizer = logSumExp(logits),
+  into: Float64Array = new Float64Array(logits.length),
+): FlooredLogProbs {
+  if (into.length !== logits.length) throw new RangeError(`into must hold ${logits.length} entries, got ${into.length}`);
+  const logProbs = into;
   let smallestFinite = Infinity;
   let flooredCount = 0;
   for (let i = 0; i < logits.length; i++) {

@@ -318,6 +318,24 @@ describe('properties (ALGORITHMS.md)', () => {
     );
   });
 
+  it('reused working storage: a call gives the same result whatever ran before it, and later calls leave earlier results alone', () => {
+    fc.assert(
+      fc.property(layerStack(), layerStack(), relativeTopArb, divergenceArb, (first, second, relativeTop, divergence) => {
+        const optionsFor = (layers: Float32Array[]) => ({ candidateLayers: layers.slice(0, -1).map((_, j) => j), relativeTop, divergence });
+        const alone = dolaStep(first, optionsFor(first));
+        const kept = JSON.stringify(alone.trace);
+        const scoresAlone = dolaScores(first, optionsFor(first)).scores.slice();
+        dolaStep(second, optionsFor(second));
+        dolaScores(second, optionsFor(second));
+        layerDivergence(second[0], second[second.length - 1]);
+        expect(JSON.stringify(alone.trace)).toBe(kept);
+        expect(dolaStep(first, optionsFor(first)).trace).toEqual(alone.trace);
+        expect(dolaScores(first, optionsFor(first)).scores).toEqual(scoresAlone);
+      }),
+      RUNS,
+    );
+  });
+
   it('no function mutates its inputs', () => {
     fc.assert(
       fc.property(layerStack(), relativeTopArb, divergenceArb, (layers, relativeTop, divergence) => {

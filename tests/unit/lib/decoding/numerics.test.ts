@@ -4,6 +4,7 @@ import {
   argmax,
   argsortDescending,
   entropy,
+  Float64Scratch,
   jsd,
   kl,
   logSoftmax,
@@ -148,5 +149,29 @@ describe('argmax, argsort and topKIndices', () => {
       }),
       { seed: 11, numRuns: 300 },
     );
+  });
+});
+
+describe('Float64Scratch', () => {
+  it('hands out exactly the length asked for, reusing a slot\'s storage until a longer one is needed', () => {
+    const scratch = new Float64Scratch();
+    const first = scratch.get(8);
+    expect(first).toHaveLength(8);
+    first.fill(7);
+    const shorter = scratch.get(3);
+    expect(shorter).toHaveLength(3);
+    expect(shorter.buffer).toBe(first.buffer);
+    const longer = scratch.get(16);
+    expect(longer).toHaveLength(16);
+    expect(longer.buffer).not.toBe(first.buffer);
+    expect(scratch.get(16)).toBe(longer);
+  });
+
+  it('keeps slots apart', () => {
+    const scratch = new Float64Scratch();
+    const a = scratch.get(4, 0);
+    const b = scratch.get(4, 1);
+    expect(b.buffer).not.toBe(a.buffer);
+    expect(scratch.get(4, 0)).toBe(a);
   });
 });
