@@ -83,10 +83,14 @@ export function logSumExp64(logits: Float32Array): number {
   return m + Math.log(sum);
 }
 
-/** Softmax in float64: masked entries get exactly 0; the entries sum to 1 up to float64 rounding. */
-export function softmax64(logits: Float32Array): Float64Array {
+/**
+ * Softmax in float64: masked entries get exactly 0; the entries sum to 1 up to float64 rounding.
+ * Every entry of `into` is written, so a caller may pass storage it reuses.
+ */
+export function softmax64(logits: Float32Array, into: Float64Array = new Float64Array(logits.length)): Float64Array {
+  if (into.length !== logits.length) throw new RangeError(`into must hold ${logits.length} entries, got ${into.length}`);
   const m = maxOf(logits);
-  const out = new Float64Array(logits.length);
+  const out = into;
   let sum = 0;
   for (let i = 0; i < logits.length; i++) {
     const e = Math.exp(logits[i] - m);

@@ -16,7 +16,7 @@
  * `minTokensToKeep` keeps at least that many tokens in each filter's own ranking, but never brings
  * back a token an earlier stage removed.
  */
-import { topKIndices } from '../numerics';
+import { Float64Scratch, topKIndices } from '../numerics';
 import { requireInRange } from '../validate';
 import { SAMPLING_DOMAINS, requireSamplingOption } from './domains';
 import {
@@ -29,6 +29,13 @@ import {
   softmax64,
   type Computed,
 } from './common';
+
+// The filters' float64 probabilities and distances never leave one call (a filter returns logits
+// and a threshold), so their storage is reused (numerics.ts says why). One slot each.
+const filterScratch = new Float64Scratch();
+const TOP_P_PROBS = 0;
+const TYPICAL_PROBS = 1;
+const TYPICAL_DISTANCES = 2;
 
 // ---------------------------------------------------------------------------------- temperature
 
@@ -150,7 +157,7 @@ function topPComputed(logits: Float32Array, p: number, minTokensToKeep: number):
   // p = 1 disables exactly: summing float probabilities can fall short of 1 and would otherwise
   // drop the tail's last tokens.
   if (p === 1) return { logits: logits.slice(), threshold: null };
-  const probs = softmax64(logits);
+  const probs = softmax64(logits, filterScratch.get(logits.length, TOP_P_PROBS));
   // Ranking by score is ranking by probability, without the rounding of exp. The nucleus is
   // usually small, so fetch the top tokens in growing batches instead of sorting the vocabulary.
   let k = Math.min(finite, Math.max(256, minTokensToKeep));
@@ -241,18 +248,19 @@ function typicalComputed(logits: Float32Array, mass: number, minTokensToKeep: nu
   checkRow(logits);
   if (mass === 1) return { logits: logits.slice(), threshold: null };
   const lse = logSumExp64(logits);
-  const probs = new Float64Array(logits.length);
+  const probs = filterScratch.get(logits.length, TYPICAL_PROBS);
   let entropy = 0;
   for (let i = 0; i < logits.length; i++) {
+    probs[i] = 0;
     if (logits[i] === -Infinity) continue;
     const logp = logits[i] - lse;
     probs[i] = Math.exp(logp);
     entropy -= probs[i] * logp;
   }
   // Distance of each token's surprisal -log p from the entropy; masked tokens are not ranked.
-  const distance = new Float64Array(logits.length);
+  const distance = filterScratch.get(logits.length, TYPICAL_DISTANCES);
   for (let i = 0; i < logits.length; i++) {
-    if (logits[i] !== -Infinity) distance[i] = Math.abs(lse - logits[i] - entropy);
+    distance[i] = logits[i] === -Infinity ? 0 : Math.abs(lse - logits[i] - entropy);
   }
   const order = finiteIndicesBy(logits, distance, 'asc');
   const { keep, count } = prefixReachingMass(order, probs, mass, minTokensToKeep);

@@ -24,6 +24,7 @@ import {
   type LogitsProcessor,
   type SamplingOptions,
 } from '../../../../src/lib/decoding/processors';
+import { softmax64 } from '../../../../src/lib/decoding/processors/common';
 
 const NEG = -Infinity;
 const f32 = (values: number[]) => Float32Array.from(values);
@@ -39,6 +40,20 @@ const rowArb = fc
   })
   .filter((xs) => xs.some((x) => x !== NEG))
   .map((xs) => Float32Array.from(xs));
+
+describe('softmax64', () => {
+  const row = f32([1, NEG, 0]);
+  it('gives 0 to masked entries and writes every entry of storage it is given', () => {
+    const into = new Float64Array(3).fill(Number.NaN);
+    expect(softmax64(row, into)).toBe(into);
+    expect(Array.from(into)).toEqual(Array.from(softmax64(row)));
+    expect(into[1]).toBe(0);
+    expect(into[0]).toBeCloseTo(Math.E / (Math.E + 1), 12);
+  });
+  it('refuses storage of another length', () => {
+    expect(() => softmax64(row, new Float64Array(2))).toThrow(/into must hold 3 entries, got 2/);
+  });
+});
 
 describe('temperature', () => {
   it('divides every score by T and leaves masked entries masked', () => {
@@ -361,6 +376,18 @@ const optionsArb: fc.Arbitrary<SamplingOptions> = fc.record({
 });
 
 describe('properties', () => {
+  it('top-p and typical reuse their working storage: a row gives the same result whatever row came before', () => {
+    fc.assert(
+      fc.property(rowArb, rowArb, fc.double({ min: 0, max: 1, noNaN: true }), (row, before, mass) => {
+        const alone = [topP(row, mass), typical(row, Math.max(mass, 1e-6))];
+        topP(before, mass);
+        typical(before, Math.max(mass, 1e-6));
+        expect([topP(row, mass), typical(row, Math.max(mass, 1e-6))]).toEqual(alone);
+      }),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+
   it('no processor mutates its input row or context', () => {
     fc.assert(
       fc.property(rowArb, optionsArb, fc.array(fc.nat(), { maxLength: 12 }), (row, options, rawContext) => {
