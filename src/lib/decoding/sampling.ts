@@ -13,7 +13,6 @@ import {
   applyProcessors,
   buildProcessors,
   checkRow,
-  processLogits,
   resolveSamplingOptions,
   type ResolvedSamplingOptions,
   type SamplingOptions,
@@ -86,7 +85,10 @@ function step(
   topN: number,
 ): StepResult {
   checkRow(logits);
-  const { logits: processed, stages } = processLogits(logits, contextIds, options);
+  // With no processor to run (greedy or plain sampling, no penalty), the pipeline's copy of the row
+  // and a second softmax of the same values would only be read: use the row and its softmax once.
+  const processors = buildProcessors(options);
+  const { logits: processed, stages } = processors.length === 0 ? { logits, stages: [] } : applyProcessors(logits, contextIds, processors);
   const probs = softmax(processed);
   let kept = 0;
   for (let i = 0; i < processed.length; i++) if (processed[i] !== -Infinity) kept++;
@@ -110,7 +112,7 @@ function step(
     method: greedy ? 'greedy' : 'sample',
     token,
     prob: probs[token],
-    before: tokenScores(topKIndices(logits, topN), softmax(logits), logits),
+    before: tokenScores(topKIndices(logits, topN), processed === logits ? probs : softmax(logits), logits),
     after: afterList(logits, processed, probs, kept, topN),
     stages,
     kept,
