@@ -18,6 +18,11 @@ function assertNonEmpty(values: Float32Array, what: string): void {
   if (values.length === 0) throw new RangeError(`${what} is empty; expected one value per vocabulary entry`);
 }
 
+/** Storage a caller passes for a result must be exactly as long as the row it is computed from. */
+export function requireStorageLength(into: ArrayLike<number>, length: number): void {
+  if (into.length !== length) throw new RangeError(`into must hold ${length} entries, got ${into.length}`);
+}
+
 /** Largest value; entries equal to +Infinity win. */
 function maxOf(values: Float32Array): number {
   let m = -Infinity;
@@ -54,10 +59,11 @@ export function scratchFloat64(length: number): Float64Array {
  * If some entries are +Infinity they share all the mass equally. A row that is entirely
  * -Infinity has no distribution and throws, since every processor keeps at least one token.
  */
-export function softmax(logits: Float32Array): Float32Array {
+export function softmax(logits: Float32Array, into: Float32Array = new Float32Array(logits.length)): Float32Array {
   assertNonEmpty(logits, 'logits');
   assertNoNaN(logits, 'logits');
-  const out = new Float32Array(logits.length);
+  requireStorageLength(into, logits.length);
+  const out = into;
   const m = maxOf(logits);
   if (m === -Infinity) throw new RangeError('every logit is -Infinity: no token is left to choose from');
   if (m === Infinity) {

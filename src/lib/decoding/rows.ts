@@ -3,7 +3,7 @@
  * the finite stand-in for -Infinity log-probabilities that contrast scores subtract, float32
  * output without overflow, and top-N listing inside a mask for traces.
  */
-import { logSumExp } from './numerics';
+import { logSumExp, requireStorageLength } from './numerics';
 
 /**
  * Checks a row of logits: a non-empty Float32Array of finite numbers or -Infinity, with at least
@@ -69,7 +69,7 @@ export function flooredLogProbs(
   logNormalizer = logSumExp(logits),
   into: Float64Array = new Float64Array(logits.length),
 ): FlooredLogProbs {
-  if (into.length !== logits.length) throw new RangeError(`into must hold ${logits.length} entries, got ${into.length}`);
+  requireStorageLength(into, logits.length);
   const logProbs = into;
   let smallestFinite = Infinity;
   let flooredCount = 0;

@@ -7,7 +7,7 @@
  * T -> 0+ the distribution becomes a point mass on the argmax of the penalised scores and every
  * filter keeps that point (see `buildProcessors`). A greedy step consumes no random draw.
  */
-import { argmax, entropy, softmax, topKIndices } from './numerics';
+import { argmax, entropy, requireStorageLength, softmax, topKIndices } from './numerics';
 import { sampleIndex, type Random } from './prng';
 import {
   applyProcessors,
@@ -164,20 +164,23 @@ export function sampleStep(
 /**
  * The distribution the next token is drawn from under `options`: softmax of the processed
  * logits, or for temperature 0 the point mass on the greedy token. A new Float32Array over the
- * vocabulary, for widgets and tests (sampleStep draws from exactly this).
+ * vocabulary, for widgets and tests (sampleStep draws from exactly this), or `into`, every entry
+ * written, for a caller that reuses storage.
  */
 export function finalDistribution(
   logits: Float32Array,
   contextIds: readonly number[] = [],
   options: SamplingOptions = {},
+  into: Float32Array = new Float32Array(logits.length),
 ): Float32Array {
   const resolved = resolveSamplingOptions(options);
   checkRow(logits);
+  requireStorageLength(into, logits.length);
   // With no processor to run, the pipeline's copy of the row would only be read once: skip it.
   const processors = buildProcessors(resolved);
   const processed = processors.length === 0 ? logits : applyProcessors(logits, contextIds, processors).logits;
-  if (resolved.temperature !== 0) return softmax(processed);
-  const out = new Float32Array(logits.length);
-  out[argmax(processed)] = 1;
-  return out;
+  if (resolved.temperature !== 0) return softmax(processed, into);
+  into.fill(0);
+  into[argmax(processed)] = 1;
+  return into;
 }

@@ -61,6 +61,12 @@ interface Proposal {
   ms: number;
 }
 
+/** rows[index], made (or remade for another vocabulary size) when missing. */
+function reusedRow(rows: Float32Array[], index: number, length: number): Float32Array {
+  if (rows[index]?.length !== length) rows[index] = new Float32Array(length);
+  return rows[index];
+}
+
 export class SpeculativeSession extends SteppingSession<SpeculativeSessionTrace, Snapshot> {
   readonly promptIds: readonly number[];
   readonly gamma: number;
@@ -70,6 +76,10 @@ export class SpeculativeSession extends SteppingSession<SpeculativeSessionTrace,
   private readonly targetSequence: CachedSequence;
   private random: SeededRandom;
   private seed: number;
+  // q_1..q_gamma and p_1..p_{gamma+1} of a round: read only inside it (its trace copies what it
+  // shows), so each round writes into the previous round's storage instead of 2 gamma + 1 new rows.
+  private readonly draftRows: Float32Array[] = [];
+  private readonly targetRows: Float32Array[] = [];
 
   constructor(
     readonly draft: CausalLM,
@@ -122,7 +132,8 @@ export class SpeculativeSession extends SteppingSession<SpeculativeSessionTrace,
       const context = [...this.tokens, ...proposal.tokens];
       const { logits, ms } = await this.draftSequence.extend(context);
       proposal.ms += ms;
-      const q = finalDistribution(logits[logits.length - 1], context, this.sampling);
+      const row = logits[logits.length - 1];
+      const q = finalDistribution(row, context, this.sampling, reusedRow(this.draftRows, proposal.tokens.length, row.length));
       proposal.tokens.push(this.greedy ? argmax(q) : sampleIndex(q, this.random.asFunction()));
       proposal.probs.push(q);
     }
@@ -142,7 +153,7 @@ export class SpeculativeSession extends SteppingSession<SpeculativeSessionTrace,
     const verified = await this.targetSequence.extend([...this.tokens, ...proposal.tokens]);
     const rows = verified.logits.slice(verified.logits.length - (gamma + 1));
     const targetProbs = rows.map((row, i) =>
-      finalDistribution(row, [...this.tokens, ...proposal.tokens.slice(0, i)], this.sampling),
+      finalDistribution(row, [...this.tokens, ...proposal.tokens.slice(0, i)], this.sampling, reusedRow(this.targetRows, i, row.length)),
     );
 
     // An accepted end token ends the round and the text; a residual or bonus end token is the

@@ -6,6 +6,7 @@
  * once, in the constructor, and `process(contextIds, logits)` returns NEW logits (the input is
  * never modified) in which removed tokens are `-Infinity`.
  */
+import { requireStorageLength } from '../numerics';
 import { checkRow } from '../rows';
 
 export { checkRow };
@@ -88,7 +89,7 @@ export function logSumExp64(logits: Float32Array): number {
  * Every entry of `into` is written, so a caller may pass storage it reuses.
  */
 export function softmax64(logits: Float32Array, into: Float64Array = new Float64Array(logits.length)): Float64Array {
-  if (into.length !== logits.length) throw new RangeError(`into must hold ${logits.length} entries, got ${into.length}`);
+  requireStorageLength(into, logits.length);
   const m = maxOf(logits);
   const out = into;
   let sum = 0;

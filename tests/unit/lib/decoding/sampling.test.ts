@@ -226,3 +226,18 @@ describe('properties', () => {
     );
   });
 });
+
+describe('finalDistribution into storage it is given', () => {
+  const logits = Float32Array.from([0.5, -Infinity, 2, 1]);
+  for (const options of [{ temperature: 1 }, { temperature: 0.7, topK: 2 }, { temperature: 0, repetitionPenalty: 1.3 }] as SamplingOptions[]) {
+    it(`writes every entry, equal to a fresh result (${JSON.stringify(options)})`, () => {
+      const into = new Float32Array(4).fill(Number.NaN);
+      expect(finalDistribution(logits, [2], options, into)).toBe(into);
+      expect(into).toEqual(finalDistribution(logits, [2], options));
+    });
+  }
+  it('refuses storage of another length', () => {
+    expect(() => finalDistribution(logits, [], {}, new Float32Array(3))).toThrow(/into must hold 4 entries, got 3/);
+    expect(() => softmax(logits, new Float32Array(5))).toThrow(/into must hold 4 entries, got 5/);
+  });
+});
