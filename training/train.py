@@ -58,6 +58,10 @@ def get_args(argv=None):
     p.add_argument('--compile', action='store_true', help='torch.compile the model (PyTorch 2 on a GPU)')
     p.add_argument('--out', default=CKPT, help='folder that holds one folder per model')
     p.add_argument('--resume', action='store_true')
+    p.add_argument('--reseed_at', type=int, nargs='*', default=[],
+                   help='steps at which the batch sampler restarts from seed + step, as every resume did until '
+                        'checkpoints kept its state; the shipped expert was resumed at step 2852, and its recipe '
+                        'repeats that so a fresh build gives the same weights')
     return p.parse_args(argv)
 
 
@@ -128,9 +132,10 @@ def quick_eval(model, valid, args):
     return float(np.mean(losses))
 
 
-def save(path, model, opt, step, elapsed, args, log):
+def save(path, model, opt, step, elapsed, args, log, rng=None):
     tmp = path + '.tmp'
     torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'step': step, 'elapsed_s': round(elapsed, 1),
+                'rng': rng.bit_generator.state if rng is not None else None,
                 'config': vars(model.cfg), 'args': vars(args), 'log': log}, tmp)
     os.replace(tmp, path)  # never leave a half-written checkpoint behind if the run is stopped
 
@@ -182,7 +187,11 @@ def main(argv=None):
     snapshots = [(frac, name) for frac, name in snapshots if not os.path.exists(os.path.join(out, f'{name}.pt'))]
     print(f'[train {args.name}] {model.num_parameters():,} parameters, {len(train_ids):,} train tokens, '
           f'{machine}, {precision}, {tokens_per_step:,} tokens per step', flush=True)
+    # A resume continues the batch sampler where it stopped, so an interrupted run gives the same
+    # model as an uninterrupted one; checkpoints from before that restart it from seed + step.
     rng = np.random.default_rng(args.seed + step)
+    if args.resume and step > 0 and ck.get('rng') is not None:
+        rng.bit_generator.state = ck['rng']
     t0 = time.time()
     last_save = t0
     best = min([c['val_loss'] for c in log['curve']], default=float('inf'))
@@ -190,6 +199,8 @@ def main(argv=None):
     frac = progress(step, elapsed_before, args)
     autocast = torch.autocast(args.device, dtype=torch.bfloat16, enabled=precision == 'bf16')
     while frac < 1.0:
+        if step in args.reseed_at:
+            rng = np.random.default_rng(args.seed + step)
         lr = lr_at(step, frac, args)
         for g in opt.param_groups:
             g['lr'] = lr
@@ -211,7 +222,7 @@ def main(argv=None):
             record = {'name': snap_name, 'step': step, 'tokens': step * tokens_per_step, 'progress': frac}
             log.setdefault('snapshots', []).append(record)
             log.setdefault('snapshot', record)  # the first one: model_card.py reads expert-early from here
-            save(os.path.join(out, f'{snap_name}.pt'), model, opt, step, elapsed, args, log)
+            save(os.path.join(out, f'{snap_name}.pt'), model, opt, step, elapsed, args, log, rng)
             print(f'[train {args.name}] saved snapshot {snap_name} at step {step}', flush=True)
         if step % args.eval_every == 0 or frac >= 1.0:
             # Training speed only: the window ends before the evaluation and restarts after it.
@@ -220,17 +231,17 @@ def main(argv=None):
             log['curve'].append({'step': step, 'tokens': step * tokens_per_step, 'train_loss': running / n_running,
                                  'val_loss': val, 'lr': lr, 'elapsed_s': round(elapsed, 1), 'tokens_per_s': round(rate)})
             running, n_running, window_step = 0.0, 0, step
-            save(os.path.join(out, 'last.pt'), model, opt, step, elapsed, args, log)
+            save(os.path.join(out, 'last.pt'), model, opt, step, elapsed, args, log, rng)
             last_save = time.time()
             if val < best:
                 best = val
-                save(os.path.join(out, 'best.pt'), model, opt, step, elapsed, args, log)
+                save(os.path.join(out, 'best.pt'), model, opt, step, elapsed, args, log, rng)
             json.dump(log, open(os.path.join(out, 'log.json'), 'w'), indent=1)
             print(f'[train {args.name}] step {step} ({100 * frac:.0f}%) train {log["curve"][-1]["train_loss"]:.3f} '
                   f'val {val:.3f} ({rate:,.0f} tok/s, {elapsed / 60:.1f} min)', flush=True)
             window_t = time.time()
         elif time.time() - last_save > 60 * args.checkpoint_minutes:
-            save(os.path.join(out, 'last.pt'), model, opt, step, elapsed, args, log)
+            save(os.path.join(out, 'last.pt'), model, opt, step, elapsed, args, log, rng)
             last_save = time.time()
     log['finished'] = True
     log['steps'] = step

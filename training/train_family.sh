@@ -15,10 +15,12 @@ DEVICE=${DEVICE:-cpu}
 # repeated stretch, and a quarter of its training windows turned into loops (train.py loop_window),
 # so it expects the loops a greedy expert falls into more than the expert does (training/README.md).
 AMATEUR="--n_layer 2 --n_embd 128 --n_head 4 --repeat_frac 0.25 --batch 8 --steps ${AMATEUR_STEPS:-8000} --lr 2e-3 --eval_every 500"
+# --reseed_at 2852 repeats a restart of the batch sampler that the shipped expert's run went through
+# (it was resumed there, before checkpoints kept the sampler's state; README.md).
 if [ "$DEVICE" = cuda ]; then
   EXPERT="--batch 32 --accum 1 --steps 25000 --lr 1e-3 --warmup 500 --eval_every 1000 --eval_batches 16 --compile"
 else
-  EXPERT="--batch 8 --accum 2 --steps ${EXPERT_STEPS:-10000} --lr 1e-3 --warmup 300 --eval_every 250 --eval_batches 8"
+  EXPERT="--batch 8 --accum 2 --steps ${EXPERT_STEPS:-10000} --lr 1e-3 --warmup 300 --eval_every 250 --eval_batches 8 --reseed_at 2852"
 fi
 nice -n 10 $PY train.py --device "$DEVICE" --name amateur $AMATEUR $RESUME
 # expert-early is the expert's own run at 12% of its training (O'Brien & Lewis's amateur). The later
