@@ -77,6 +77,16 @@ function afterList(raw: Float32Array, processed: Float32Array, probs: Float32Arr
   return tokenScores(ids, probs, processed);
 }
 
+/**
+ * The pipeline's result for `options`; with no processor to run (greedy or plain sampling, no
+ * penalty) the row itself, not a copy that would only be read, so a caller can tell that the two
+ * are the same values (and reuse their softmax).
+ */
+function processedRow(logits: Float32Array, contextIds: readonly number[], options: ResolvedSamplingOptions): { logits: Float32Array; stages: StageRecord[] } {
+  const processors = buildProcessors(options);
+  return processors.length === 0 ? { logits, stages: [] } : applyProcessors(logits, contextIds, processors);
+}
+
 function step(
   logits: Float32Array,
   contextIds: readonly number[],
@@ -85,10 +95,7 @@ function step(
   topN: number,
 ): StepResult {
   checkRow(logits);
-  // With no processor to run (greedy or plain sampling, no penalty), the pipeline's copy of the row
-  // and a second softmax of the same values would only be read: use the row and its softmax once.
-  const processors = buildProcessors(options);
-  const { logits: processed, stages } = processors.length === 0 ? { logits, stages: [] } : applyProcessors(logits, contextIds, processors);
+  const { logits: processed, stages } = processedRow(logits, contextIds, options);
   const probs = softmax(processed);
   let kept = 0;
   for (let i = 0; i < processed.length; i++) if (processed[i] !== -Infinity) kept++;
@@ -176,9 +183,7 @@ export function finalDistribution(
   const resolved = resolveSamplingOptions(options);
   checkRow(logits);
   requireStorageLength(into, logits.length);
-  // With no processor to run, the pipeline's copy of the row would only be read once: skip it.
-  const processors = buildProcessors(resolved);
-  const processed = processors.length === 0 ? logits : applyProcessors(logits, contextIds, processors).logits;
+  const { logits: processed } = processedRow(logits, contextIds, resolved);
   if (resolved.temperature !== 0) return softmax(processed, into);
   into.fill(0);
   into[argmax(processed)] = 1;
