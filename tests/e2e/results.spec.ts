@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { collectPageErrors } from './support/page-checks';
+import { speedTargets, verdict } from '../../src/lib/site/speed-targets';
 
 /** The results page must show the committed measurement files, not numbers typed into it. */
 const bench = JSON.parse(readFileSync(new URL('../../bench/results.json', import.meta.url), 'utf8'));
@@ -38,6 +39,10 @@ test('the results page shows the benchmark and the evaluation from their JSON fi
     const steps = bench.steps.filter((s: { device: string; breakdown: unknown }) => s.device === device && s.breakdown);
     expect(breakdown.map((r) => r[5])).toEqual(steps.map((s: { breakdown: { runMs: number } }) => s.breakdown.runMs.toFixed(2)));
   }
+
+  // Each speed target with its verdict, judged from the same file.
+  const targets = await rows(page, 'speed-targets');
+  expect(targets.map((r) => [r[0], r[2], r[3]])).toEqual(speedTargets(bench).map((t) => [t.target, t.measured, verdict(t)]));
 
   const repetition = await rows(page, 'repetition');
   expect(repetition.map((r) => r.slice(1, 6))).toEqual(

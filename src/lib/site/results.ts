@@ -18,6 +18,10 @@ export interface BenchSpeculative {
   meanTokensPerRound: number;
   specTokensPerSecond: number;
   targetTokensPerSecond: number;
+  /** Target forward time per verification round (gamma + 1 positions in one call). */
+  targetMsPerRound: number;
+  /** Target forward time per step of target-only decoding. */
+  targetOnlyStepMs: number;
 }
 
 export interface BenchStep {
@@ -52,6 +56,8 @@ export interface BenchLoad {
   profile?: 'off-the-record' | 'on-disk' | string;
   reps: number;
   medianMs: number;
+  /** The worker's own time until the model was ready, without the warm-up forward pass. */
+  medianLoadMs: number;
   medianWarmupMs: number;
   bytesFetched: number;
 }

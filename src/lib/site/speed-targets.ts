@@ -1,0 +1,189 @@
+/**
+ * The speed targets the project set itself (issue 14, "Speed: per-token cost near the floor"),
+ * checked against one benchmark run: each target's goal, what the run measured, whether it is met,
+ * and the measured numbers that say why. bench/results.md and the results page both print these
+ * rows, so the verdict always comes from the same run as the numbers beside it.
+ */
+import type { BenchKv, BenchResultsView, BenchSpeculative, BenchStep } from './results';
+
+/** The goals, on threaded WASM (the site's backend on a cross-origin isolated page). */
+export const SPEED_GOALS = {
+  device: 'wasm',
+  greedyOverFloor: 1.3,
+  amateurForwardMs: 0.5,
+  fixedCostMs: 0.3,
+  methodOverGreedy: 1.5,
+  speculativeSpeedup: 1.6,
+  speculativeTemperature: 1,
+  measuredOverPredicted: 0.85,
+  maxGammaChecked: 4,
+  cachedLoadMs: 500,
+  chapterJsGzipBytes: 100_000,
+} as const;
+
+export interface SpeedTarget {
+  target: string;
+  goal: string;
+  /** What this run measured ('not measured' when the run has no such record). */
+  measured: string;
+  /** null: the run has nothing to judge it by. */
+  met: boolean | null;
+  /** The measured numbers behind the verdict. */
+  why: string;
+}
+
+const ms = (value: number): string => `${value.toFixed(Math.abs(value) >= 100 ? 0 : 2)} ms`;
+const times = (value: number): string => `${value.toFixed(2)}×`;
+
+function unmeasured(target: string, goal: string, what: string): SpeedTarget {
+  return { target, goal, measured: 'not measured', met: null, why: `This run has no ${what}.` };
+}
+
+type Breakdown = NonNullable<BenchStep['breakdown']>;
+
+/** Each part's median over the steps; on a noisy machine they need not add up to the step's median. */
+const partsSum = (b: Breakdown): number => b.messagingMs + b.jsMs + b.inputsMs + b.runMs + b.logitsMs + b.kvMs;
+
+function partsAboveFloor(b: Breakdown, floor: number): string {
+  return (
+    `messaging ${ms(b.messagingMs)}, decoding JS ${ms(b.jsMs)}, session.run ${ms(b.runMs)} (${ms(b.runMs - floor)} above the bare run), ` +
+    `input tensors, logits and KV cache ${ms(b.inputsMs + b.logitsMs + b.kvMs)}; the parts' medians add up to ${ms(partsSum(b))}`
+  );
+}
+
+function greedyTargets(steps: BenchStep[], floorRun: BenchKv | undefined): SpeedTarget[] {
+  const ratioTarget = 'Expert greedy step ÷ the bare session.run floor';
+  const fixedTarget = 'Fixed cost of a step beyond the bare session.run';
+  const greedy = steps.find((s) => s.method === 'greedy' && s.breakdown);
+  const floor = floorRun?.bareRunMedianMs;
+  if (!greedy || floor === undefined) {
+    return [
+      unmeasured(ratioTarget, `≤ ${SPEED_GOALS.greedyOverFloor}×`, 'profiled greedy step or bare run'),
+      unmeasured(fixedTarget, `≤ ${ms(SPEED_GOALS.fixedCostMs)}`, 'profiled greedy step or bare run'),
+    ];
+  }
+  const wall = greedy.breakdown!.wallMs;
+  const why = `Step ${ms(wall)} as the page sees it, bare run ${ms(floor)}: ${partsAboveFloor(greedy.breakdown!, floor)}.`;
+  return [
+    { target: ratioTarget, goal: `≤ ${SPEED_GOALS.greedyOverFloor}×`, measured: times(wall / floor), met: wall / floor <= SPEED_GOALS.greedyOverFloor, why },
+    { target: fixedTarget, goal: `≤ ${ms(SPEED_GOALS.fixedCostMs)}`, measured: ms(wall - floor), met: wall - floor <= SPEED_GOALS.fixedCostMs, why },
+  ];
+}
+
+function amateurTarget(kv: BenchKv | undefined): SpeedTarget {
+  const target = 'Amateur step (forward pass on a cached context)';
+  const goal = `≤ ${ms(SPEED_GOALS.amateurForwardMs)}`;
+  if (!kv) return unmeasured(target, goal, 'amateur forward pass at 32 tokens');
+  const floor = kv.bareRunMedianMs;
+  const why =
+    floor === undefined
+      ? 'The run did not time a bare session.run of the amateur.'
+      : `onnxruntime's bare session.run of the amateur's graph alone takes ${ms(floor)}` +
+        (floor > SPEED_GOALS.amateurForwardMs ? ', more than the goal: no work around it can reach it on this machine.' : '.');
+  return { target, goal, measured: ms(kv.cachedMedianMs), met: kv.cachedMedianMs <= SPEED_GOALS.amateurForwardMs, why };
+}
+
+function methodTargets(steps: BenchStep[]): SpeedTarget[] {
+  const greedy = steps.find((s) => s.method === 'greedy' && s.breakdown);
+  return (['cd', 'dola'] as const).map((method) => {
+    const name = method === 'cd' ? 'Contrastive decoding' : 'DoLa';
+    const target = `${name} step ÷ greedy step`;
+    const goal = `≤ ${SPEED_GOALS.methodOverGreedy}×`;
+    const step = steps.find((s) => s.method === method && s.breakdown);
+    if (!greedy || !step) return unmeasured(target, goal, `profiled ${name} and greedy steps`);
+    const [b, g] = [step.breakdown!, greedy.breakdown!];
+    const ratio = b.wallMs / g.wallMs;
+    const why =
+      `${ms(b.wallMs)} against ${ms(g.wallMs)}. Beyond greedy's: session.run ${ms(b.runMs - g.runMs)} ` +
+      `(${b.forwardCalls} forward pass${b.forwardCalls === 1 ? '' : 'es'}${method === 'dola' ? ', with layer_logits' : ''}), ` +
+      `reading logits ${ms(b.logitsMs - g.logitsMs)}, decoding JS ${ms(b.jsMs - g.jsMs)}, messaging ${ms(b.messagingMs - g.messagingMs)}. ` +
+      `The parts' medians add up to ${ms(partsSum(b))} against ${ms(partsSum(g))} (${times(partsSum(b) / partsSum(g))}).`;
+    return { target, goal, measured: times(ratio), met: ratio <= SPEED_GOALS.methodOverGreedy, why };
+  });
+}
+
+function speculativeTargets(records: BenchSpeculative[]): SpeedTarget[] {
+  const bestTarget = `Speculative sampling, T = ${SPEED_GOALS.speculativeTemperature}, best γ, over target-only`;
+  const bestGoal = `≥ ${SPEED_GOALS.speculativeSpeedup}×`;
+  const ratioTarget = `Speculative, measured ÷ predicted, every γ ≤ ${SPEED_GOALS.maxGammaChecked}`;
+  const ratioGoal = `≥ ${SPEED_GOALS.measuredOverPredicted}`;
+  const atT = records.filter((r) => r.temperature === SPEED_GOALS.speculativeTemperature);
+  const checked = records.filter((r) => r.gamma <= SPEED_GOALS.maxGammaChecked);
+  if (atT.length === 0 || checked.length === 0) {
+    return [unmeasured(bestTarget, bestGoal, 'speculative sweep'), unmeasured(ratioTarget, ratioGoal, 'speculative sweep')];
+  }
+  const best = atT.reduce((a, b) => (b.measuredSpeedup > a.measuredSpeedup ? b : a));
+  const bestPredicted = atT.reduce((a, b) => (b.expectedSpeedup > a.expectedSpeedup ? b : a));
+  const bestWhy =
+    `Best at γ = ${best.gamma}. Leviathan et al.'s formula, with this pair's measured acceptance (α ${best.alpha.toFixed(2)} at that γ) ` +
+    `and cost ratio (c ${best.costRatio.toFixed(2)}), predicts at most ${times(bestPredicted.expectedSpeedup)} (γ = ${bestPredicted.gamma}) ` +
+    `at this temperature, ${bestPredicted.expectedSpeedup >= SPEED_GOALS.speculativeSpeedup ? 'above' : 'below'} the goal.`;
+  const ratios = checked.map((r) => ({ r, ratio: r.measuredSpeedup / r.expectedSpeedup }));
+  const worst = ratios.reduce((a, b) => (b.ratio < a.ratio ? b : a));
+  const ratioWhy =
+    `Worst at T = ${worst.r.temperature}, γ = ${worst.r.gamma}. The formula prices a verification pass like one target step; ` +
+    `measured there, a pass over ${worst.r.gamma + 1} positions took ${ms(worst.r.targetMsPerRound)} against ${ms(worst.r.targetOnlyStepMs)} ` +
+    `for one step (${times(worst.r.targetMsPerRound / worst.r.targetOnlyStepMs)}), and each round also pays its distributions over the vocabulary.`;
+  return [
+    { target: bestTarget, goal: bestGoal, measured: times(best.measuredSpeedup), met: best.measuredSpeedup >= SPEED_GOALS.speculativeSpeedup, why: bestWhy },
+    {
+      target: ratioTarget,
+      goal: ratioGoal,
+      measured: ratios.map(({ r, ratio }) => `T ${r.temperature} γ ${r.gamma}: ${ratio.toFixed(2)}`).join('; '),
+      met: worst.ratio >= SPEED_GOALS.measuredOverPredicted,
+      why: ratioWhy,
+    },
+  ];
+}
+
+function cachedLoadTarget(bench: BenchResultsView): SpeedTarget {
+  const target = 'Second visit: cached load of the expert to its first step';
+  const goal = `≤ ${ms(SPEED_GOALS.cachedLoadMs)}`;
+  const visit = bench.loads.find(
+    (l) => l.model === 'expert' && l.device === SPEED_GOALS.device && l.cache === 'warm' && l.profile === 'on-disk' && l.worker === 'fresh',
+  );
+  if (!visit) return unmeasured(target, goal, "warm load in an on-disk profile (a reader's second visit)");
+  const started = bench.loads.find((l) => l.device === SPEED_GOALS.device && l.worker === 'runtime-started');
+  const why =
+    `Of ${ms(visit.medianMs)}, the worker spent ${ms(visit.medianLoadMs)} reading the files from the browser's cache, starting onnxruntime-web and creating the session ` +
+    `and ${ms(visit.medianWarmupMs)} on the first forward pass; the rest is starting the worker and messaging.` +
+    (started
+      ? ` A load in a worker whose onnxruntime had already started took ${ms(started.medianMs)} ` +
+        `(${started.model}, ${started.cache}, ${started.bytesFetched.toLocaleString('en')} bytes fetched).`
+      : '');
+  return { target, goal, measured: ms(visit.medianMs), met: visit.medianMs <= SPEED_GOALS.cachedLoadMs, why };
+}
+
+function chapterJsTarget(bench: BenchResultsView): SpeedTarget {
+  const target = 'JavaScript per chapter page before the model runtime loads, gzipped';
+  const goal = `≤ ${SPEED_GOALS.chapterJsGzipBytes / 1000} kB`;
+  const chapters = bench.bundle.pages.filter((p) => p.page.startsWith('/explainers/'));
+  if (chapters.length === 0) return unmeasured(target, goal, 'chapter pages');
+  const largest = chapters.reduce((a, b) => (b.jsGzipBytes > a.jsGzipBytes ? b : a));
+  return {
+    target,
+    goal,
+    measured: `${(largest.jsGzipBytes / 1000).toFixed(1)} kB`,
+    met: largest.jsGzipBytes <= SPEED_GOALS.chapterJsGzipBytes,
+    why: `Largest: ${largest.page}, of ${chapters.length} chapter pages.`,
+  };
+}
+
+export function speedTargets(bench: BenchResultsView): SpeedTarget[] {
+  const steps = bench.steps.filter((s) => s.device === SPEED_GOALS.device);
+  const atContext32 = (model: string): BenchKv | undefined =>
+    bench.kvCache.find((k) => k.model === model && k.device === SPEED_GOALS.device && k.contextTokens === 32);
+  const speculative = bench.speculative.filter((r) => r.device === SPEED_GOALS.device);
+  return [
+    ...greedyTargets(steps, atContext32('expert')),
+    amateurTarget(atContext32('amateur')),
+    ...methodTargets(steps),
+    ...speculativeTargets(speculative),
+    cachedLoadTarget(bench),
+    chapterJsTarget(bench),
+  ];
+}
+
+export function verdict(target: SpeedTarget): string {
+  return target.met === null ? 'not measured' : target.met ? 'met' : 'missed';
+}
