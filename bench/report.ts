@@ -1,6 +1,6 @@
 /** bench/results.md: the results as markdown tables, written from the same object as the JSON. */
 import type { BenchResults } from './types';
-import { speedTargets, verdict } from '../src/lib/site/speed-targets';
+import { SPEED_TARGET_COLUMNS, speedTargetRows } from '../src/lib/site/speed-targets';
 
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(2)} MB`;
@@ -26,7 +26,7 @@ export function renderMarkdown(r: BenchResults): string {
 
   out.push('## Speed targets', '');
   out.push('Each target of the speed work on threaded WASM, judged on this run, with the measured numbers behind the verdict.', '');
-  out.push(table(['Target', 'Goal', 'Measured', 'Verdict', 'Why (measured)'], speedTargets(r).map((t) => [t.target, t.goal, t.measured, verdict(t), t.why])), '');
+  out.push(table(SPEED_TARGET_COLUMNS, speedTargetRows(r)), '');
 
   out.push('## Model loads', '');
   out.push(

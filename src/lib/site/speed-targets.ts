@@ -187,3 +187,10 @@ export function speedTargets(bench: BenchResultsView): SpeedTarget[] {
 export function verdict(target: SpeedTarget): string {
   return target.met === null ? 'not measured' : target.met ? 'met' : 'missed';
 }
+
+/** The table both bench/results.md and the results page print. */
+export const SPEED_TARGET_COLUMNS = ['Target', 'Goal', 'Measured', 'Verdict', 'Why (measured)'];
+
+export function speedTargetRows(bench: BenchResultsView): string[][] {
+  return speedTargets(bench).map((t) => [t.target, t.goal, t.measured, verdict(t), t.why]);
+}
