@@ -56,6 +56,49 @@ class Training(unittest.TestCase):
         self.assertEqual(merges, [('a', 'b')])
         self.assertEqual(vocab['ab'], 257)
 
+    def test_equals_recounting_every_pair_before_each_merge(self):
+        # The definition, slowly: recount, take the most frequent pair (ties: the largest), merge it
+        # left to right in every word. Small alphabets make ties and runs like 'aaaa' common.
+        def reference(word_counts, vocab_size):
+            vocab = {bpe.BYTE_TO_CHAR[b]: b for b in range(256)}
+            vocab[bpe.EOT] = len(vocab)
+            words, merges = {tuple(w): c for w, c in word_counts.items()}, []
+            while len(vocab) < vocab_size:
+                pairs = collections.Counter()
+                for w, c in words.items():
+                    for pair in zip(w, w[1:]):
+                        pairs[pair] += c
+                if not pairs:
+                    break
+                best = max(pairs.items(), key=lambda kv: (kv[1], kv[0]))[0]
+                if pairs[best] < 2:
+                    break
+                merges.append(best)
+                vocab[best[0] + best[1]] = len(vocab)
+                merged = {}
+                for w, c in words.items():
+                    out, j = [], 0
+                    while j < len(w):
+                        if j + 1 < len(w) and (w[j], w[j + 1]) == best:
+                            out.append(best[0] + best[1])
+                            j += 2
+                        else:
+                            out.append(w[j])
+                            j += 1
+                    merged[tuple(out)] = merged.get(tuple(out), 0) + c
+                words = merged
+            return vocab, merges
+
+        rng = random.Random(0)
+        for trial in range(40):
+            alphabet = rng.choice(['ab', 'abc', 'abcd ', 'xyz.'])
+            counts = collections.Counter()
+            for _ in range(rng.randint(1, 60)):
+                counts[''.join(rng.choice(alphabet) for _ in range(rng.randint(1, 9)))] += rng.randint(1, 5)
+            size = 257 + rng.randint(1, 40)
+            got = bpe.train(counts, size, log=lambda s: None)
+            self.assertEqual(got, reference(counts, size), f'trial {trial}')
+
     def test_incremental_counts_match_a_recount(self):
         tok, vocab, merges = toy_tokenizer()
         self.assertEqual(len(vocab), 256 + 1 + len(merges))

@@ -2,6 +2,7 @@
 symbols -> merges. Written so the Hugging Face tokenizer.json it exports (ByteLevel
 pre-tokenizer + BPE model + ByteLevel decoder) gives exactly the same ids in transformers.js."""
 import collections
+import heapq
 
 import regex
 
@@ -37,9 +38,23 @@ def pieces(text):
     return [''.join(BYTE_TO_CHAR[b] for b in p.encode('utf-8')) for p in PATTERN.findall(text)]
 
 
+class _Descending:
+    """A pair that sorts in reverse, so a min-heap of (-count, pair) pops the largest pair among
+    equal counts, the same tie-break as max((count, pair))."""
+    __slots__ = ('pair',)
+
+    def __init__(self, pair):
+        self.pair = pair
+
+    def __lt__(self, other):
+        return self.pair > other.pair
+
+
 def train(word_counts, vocab_size, special=(EOT,), log=print):
     """Learn merges from a {piece: count} table. Pair counts are kept incrementally: a merge only
-    touches the words that contain the merged pair, which makes ~4k merges take seconds, not hours."""
+    touches the words that contain the merged pair, which makes ~4k merges take seconds, not hours.
+    The most frequent pair comes from a heap whose stale entries (a count that has changed since)
+    are skipped; scanning every pair for each merge took 50 of the tokenizer's 53 s."""
     alphabet = [BYTE_TO_CHAR[b] for b in range(256)]
     vocab = {c: i for i, c in enumerate(alphabet)}
     for s in special:
@@ -52,16 +67,22 @@ def train(word_counts, vocab_size, special=(EOT,), log=print):
         for a, b in zip(w, w[1:]):
             pair_counts[(a, b)] += counts[i]
             where[(a, b)].add(i)
+    heap = [(-c, _Descending(p)) for p, c in pair_counts.items()]
+    heapq.heapify(heap)
     merges = []
     while len(vocab) < vocab_size and pair_counts:
         # Ties broken by the pair itself so the result is deterministic.
-        best = max(pair_counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
+        neg, top = heapq.heappop(heap)
+        best = top.pair
+        if pair_counts.get(best) != -neg:
+            continue  # stale: this pair's count changed after the entry was pushed
         if pair_counts[best] < 2:
             break
         a, b = best
         merged = a + b
         merges.append(best)
         vocab[merged] = len(vocab)
+        touched = set()
         for i in list(where[best]):
             w, c = words[i], counts[i]
             for x, y in zip(w, w[1:]):  # remove this word's old pairs
@@ -69,6 +90,7 @@ def train(word_counts, vocab_size, special=(EOT,), log=print):
                 if pair_counts[(x, y)] <= 0:
                     del pair_counts[(x, y)]
                 where[(x, y)].discard(i)
+                touched.add((x, y))
             out, j = [], 0
             while j < len(w):
                 if j + 1 < len(w) and w[j] == a and w[j + 1] == b:
@@ -81,6 +103,10 @@ def train(word_counts, vocab_size, special=(EOT,), log=print):
             for x, y in zip(out, out[1:]):  # add its new pairs
                 pair_counts[(x, y)] += c
                 where[(x, y)].add(i)
+                touched.add((x, y))
+        for pair in touched:
+            if pair in pair_counts:
+                heapq.heappush(heap, (-pair_counts[pair], _Descending(pair)))
         if len(merges) % 500 == 0:
             log(f'[bpe] {len(merges)} merges, vocab {len(vocab)}')
     return vocab, merges
