@@ -19,6 +19,7 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from allocator import keep_freed_memory  # noqa: E402
 from export_onnx import load_checkpoint  # noqa: E402
 from tokenize_data import load_tokenizer  # noqa: E402
 
@@ -110,23 +111,53 @@ def unseen_loss(model, tok):
     return summary(*windows_loss(model, [tok.eot_id] + tok.encode(unseen_text())))
 
 
-@torch.no_grad()
 def greedy_text(model, tok, prompt_ids, max_new):
-    """Greedy continuation through the KV cache (the export's path, tested equal to recomputing)."""
+    return greedy_texts(model, tok, [prompt_ids], [max_new])[0]
+
+
+def greedy_texts(model, tok, prompts, max_news, batch=64):
+    """Greedy continuations of many prompts, up to max_news[i] tokens or <|endoftext|>. Prompts of
+    the same token length run as one batch, so no row is padded: one prompt at a time took 159 s for
+    the expert's 1,518 factual prompts, and batches give the same continuations (training/README.md)."""
+    by_length = {}
+    for i, ids in enumerate(prompts):
+        by_length.setdefault(len(ids), []).append(i)
+    out = [None] * len(prompts)
+    for rows in by_length.values():
+        for s in range(0, len(rows), batch):
+            chunk = rows[s:s + batch]
+            continuations = greedy_batch(model, tok.eot_id, torch.tensor([prompts[i] for i in chunk]),
+                                         [max_news[i] for i in chunk])
+            for i, ids in zip(chunk, continuations):
+                out[i] = tok.decode(ids)
+    return out
+
+
+@torch.no_grad()
+def greedy_batch(model, eot_id, prompts, max_news):
+    """(B, T) prompt ids -> B lists of greedy token ids, through the KV cache (the export's path,
+    tested equal to recomputing)."""
     cfg = model.cfg
-    H, D = cfg.n_head, cfg.n_embd // cfg.n_head
-    past = [(torch.zeros(1, H, 0, D), torch.zeros(1, H, 0, D)) for _ in range(cfg.n_layer)]
-    ids, new = list(prompt_ids), list(prompt_ids)
-    for _ in range(max_new):
-        P = len(ids) - len(new)
-        logits, past, _ = model.forward_cached(torch.tensor([new]), torch.ones(1, len(ids), dtype=torch.int64),
-                                               torch.arange(P, len(ids)).unsqueeze(0), past)
-        nxt = int(logits[0, -1].argmax())
-        if nxt == tok.eot_id:
-            break
-        ids.append(nxt)
-        new = [nxt]
-    return tok.decode(ids[len(prompt_ids):])
+    B, H, D = prompts.shape[0], cfg.n_head, cfg.n_embd // cfg.n_head
+    past = [(torch.zeros(B, H, 0, D), torch.zeros(B, H, 0, D)) for _ in range(cfg.n_layer)]
+    new, P = prompts, 0
+    generated = [[] for _ in range(B)]
+    running = [m > 0 for m in max_news]
+    while any(running):
+        T = new.shape[1]
+        logits, past, _ = model.forward_cached(new, torch.ones(B, P + T, dtype=torch.int64),
+                                               torch.arange(P, P + T).expand(B, T), past)
+        P += T
+        new = logits[:, -1].argmax(-1, keepdim=True)                 # (B, 1)
+        for r in range(B):
+            if running[r]:
+                token = int(new[r, 0])
+                if token == eot_id:
+                    running[r] = False
+                else:
+                    generated[r].append(token)
+                    running[r] = len(generated[r]) < max_news[r]
+    return generated
 
 
 def is_match(continuation, answer):
@@ -143,9 +174,9 @@ def factual_accuracy(model, tok):
     fx = json.load(open(os.path.join(REPO, 'tests', 'fixtures', 'factual-prompts.json'), encoding='utf-8'))
     original = set(fx.get('original_relations', []))
     by_rel, examples = {}, []
-    for p in fx['prompts']:
-        max_new = len(tok.encode(p['answer'])) + 2
-        cont = greedy_text(model, tok, tok.encode(p['prompt']), max_new)
+    continuations = greedy_texts(model, tok, [tok.encode(p['prompt']) for p in fx['prompts']],
+                                 [len(tok.encode(p['answer'])) + 2 for p in fx['prompts']])
+    for p, cont in zip(fx['prompts'], continuations):
         ok = is_match(cont, p['answer'])
         r = by_rel.setdefault(p['relation'], [0, 0])
         r[0] += ok
@@ -172,6 +203,7 @@ def main():
     p.add_argument('--out', help='default: checkpoints/<name>/eval.json')
     p.add_argument('--threads', type=int, default=2)
     a = p.parse_args()
+    keep_freed_memory()
     torch.set_num_threads(a.threads)
     model, ck = load_exported(a.exported) if a.exported else load_checkpoint(a.checkpoint)
     tok = load_tokenizer()
