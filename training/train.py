@@ -57,6 +57,9 @@ def get_args(argv=None):
     p.add_argument('--precision', default='auto', choices=['auto', 'bf16', 'fp32'],
                    help='auto: bf16 autocast on a GPU or on a CPU with bf16 instructions, else fp32')
     p.add_argument('--compile', action='store_true', help='torch.compile the model (PyTorch 2 on a GPU)')
+    p.add_argument('--allocator', default='keep', choices=['keep', 'default'],
+                   help="keep: glibc keeps freed memory for the next step (allocator.py); default: glibc's own "
+                        'thresholds, for comparison (bench_allocator.py)')
     p.add_argument('--out', default=CKPT, help='folder that holds one folder per model')
     p.add_argument('--resume', action='store_true')
     p.add_argument('--reseed_at', type=int, nargs='*', default=[],
@@ -143,7 +146,8 @@ def save(path, model, opt, step, elapsed, args, log, rng=None):
 
 def main(argv=None):
     args = get_args(argv)
-    keep_freed_memory()  # about a fifth off every CPU step, same bits (allocator.py)
+    if args.allocator == 'keep':
+        keep_freed_memory()  # a faster CPU step, same bits (allocator.py)
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     if args.device == 'cuda':
