@@ -1,6 +1,6 @@
 """`npm run models`: rebuild the whole model family from nothing, step by step, with progress.
 
-  /usr/bin/python3 training/build.py             # everything (157 min on 2 CPU cores in a full timed build; README.md)
+  /usr/bin/python3 training/build.py             # everything (115 min on 2 CPU cores in a full timed build; README.md)
   /usr/bin/python3 training/build.py --from export   # only re-export / re-evaluate existing checkpoints
 
 Needs root (or sudo) for apt-get, the npm registry and Debian's archive. Only the standard library

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Trains the three models one after another (amateur first: it is the shorter run). Runs are fixed in optimizer
 # steps, so the same command gives the same models however busy the machine is; on an idle 2-core
-# CPU with bf16 instructions the amateur takes about 22 minutes and the expert about 120 (training/README.md).
+# CPU with bf16 instructions the amateur takes about 8 minutes and the expert about 97 (training/README.md).
 #
 #   DEVICE=cuda sh train_family.sh    the GPU recipe: the same models trained on 4x the tokens in
 #                                     about 10 minutes on one large GPU (see README.md)
