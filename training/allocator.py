@@ -5,7 +5,7 @@ glibc hands blocks above its mmap threshold straight back to the kernel and trim
 so each step faults the same pages in again and the kernel zeroes them. Raising both thresholds
 keeps that memory for reuse: a bf16 training step of the expert went from 0.61-0.67 s to
 0.48-0.50 s on the 2-core build machine, and the weights it produced were bit-identical
-(training/README.md). Only where the allocator is not replaced.
+(training/README.md). A preloaded allocator (jemalloc, tcmalloc) ignores these settings.
 
 Setting M_TRIM_THRESHOLD alone would be worse than nothing: it also freezes the mmap threshold
 at its 128 KiB start, so almost every tensor would be mmapped (a step took 5.4 s)."""
