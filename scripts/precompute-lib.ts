@@ -19,7 +19,7 @@ const cache = new Map<string, Promise<LoadedRegistryModel>>();
 
 /** A model loaded in Node, described as the worker describes the models it loads. */
 export function inNode(loaded: LoadedModel, entry: ModelEntry, lens: LensOutcome | null = null): LoadedRegistryModel {
-  return { ...loaded, entry, device: { device: 'cpu' as const, reason: 'precomputed in Node' }, lens, bytes: 0, loadMs: 0, warmupMs: 0 };
+  return { ...loaded, entry, device: { device: 'cpu' as const, reason: 'precomputed in Node' }, lens, bytes: 0, loadMs: 0, warmupMs: 0, phases: { runtimeMs: null, weightsMs: 0, sessionMs: 0 } };
 }
 
 function bundled(id: string): Promise<LoadedRegistryModel> {

@@ -78,8 +78,20 @@ export interface LoadResult {
   loadMs: number;
   /** The first forward pass, run once after loading so that the first real step is not slow. */
   warmupMs: number;
+  /** Where loadMs went (the first two overlap: onnxruntime starts while the files arrive). */
+  phases: LoadPhases;
   /** True when the model was already loaded in this worker (the load only added a reference). */
   shared: boolean;
+}
+
+/** Milliseconds from the start of a load, each to the moment its part was done. */
+export interface LoadPhases {
+  /** onnxruntime-web started: its wasm compiled, its threads running; null when an earlier load had started it. */
+  runtimeMs: number | null;
+  /** The model's weights read (downloaded, or read from the browser's cache). */
+  weightsMs: number;
+  /** The model's session created, its tokenizer and configuration read: the load less its wrapping. */
+  sessionMs: number;
 }
 
 interface PromptSpec {

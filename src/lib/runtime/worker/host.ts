@@ -181,6 +181,7 @@ export class WorkerHost {
       bytes: shared ? 0 : loaded.bytes,
       loadMs: loaded.loadMs,
       warmupMs: loaded.warmupMs,
+      phases: loaded.phases,
       shared,
     };
   }

@@ -7,7 +7,7 @@
  * each load sets every setting it depends on before it starts.
  */
 import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
-import type { DeviceChoice, DevicePreference, FileProgress, LoadProgress, WasmThreads } from '../protocol';
+import type { DeviceChoice, DevicePreference, FileProgress, LoadPhases, LoadProgress, WasmThreads } from '../protocol';
 import type { ModelEntry } from '../registry';
 import { wrapPretrained, type LoadedModel } from '../model/load-bundled-model';
 import { classifyLoadError } from './classify-error';
@@ -18,7 +18,7 @@ import { withLayerLens, type LensOutcome } from './lens-fetch';
 import { weightFile } from '../hub-listing';
 import { watchGpuDevice } from './gpu-loss';
 import type { OrtBuild } from './ort-files';
-import { startOnnxRuntime } from './start-runtime';
+import { onnxRuntimeRequested, startOnnxRuntime } from './start-runtime';
 import { wasmThreads } from './wasm-threads';
 import { RuntimeError } from '../errors';
 
@@ -57,6 +57,7 @@ export interface LoadedRegistryModel extends LoadedModel {
   bytes: number;
   loadMs: number;
   warmupMs: number;
+  phases: LoadPhases;
 }
 
 export interface LoadCallbacks {
@@ -119,6 +120,8 @@ function configureEnvironment(entry: ModelEntry, config: LoaderConfig, fetchMode
 
 class ProgressTracker {
   private readonly files = new Map<string, FileProgress>();
+  /** performance.now() when the last of the model's weight files (.onnx, .onnx_data) was read to its end. */
+  weightsReadAt = Number.NaN;
 
   constructor(
     private readonly entry: ModelEntry,
@@ -133,6 +136,7 @@ class ProgressTracker {
       file.total = info.total ?? file.total;
     } else if (info.status === 'done') {
       file.done = true;
+      if (/\.onnx(_data)?$/.test(info.file)) this.weightsReadAt = performance.now();
       file.total = Math.max(file.total, file.loaded);
     } else if (info.status !== 'initiate' && info.status !== 'download') {
       return;
@@ -228,7 +232,13 @@ export async function loadRegistryModel(
   let lens: LensOutcome | null = null;
   const fetchModel = modelFetch(entry, watch, (outcome) => (lens = outcome));
   configureEnvironment(entry, config, fetchModel, device);
-  if (device.device === 'wasm' && startedBuild === 'wasm') void startOnnxRuntime();
+  let runtimeMs: number | null = null;
+  if (device.device === 'wasm' && startedBuild === 'wasm') {
+    const startsHere = !onnxRuntimeRequested();
+    void startOnnxRuntime().then(() => {
+      if (startsHere) runtimeMs = performance.now() - started;
+    });
+  }
   try {
     [tokenizer, pretrained] = await fromPretrained(entry, device, tracker.callback);
   } catch (error) {
@@ -246,6 +256,7 @@ export async function loadRegistryModel(
       throw await failure(error, entry, config, watch, callbacks.signal.aborted);
     }
   }
+  const sessionMs = performance.now() - started;
   if (callbacks.signal.aborted) {
     // Every file had arrived; the runtime cannot stop a session being created, only drop it.
     await pretrained.dispose();
@@ -273,7 +284,8 @@ export async function loadRegistryModel(
   callbacks.onProgress(tracker.snapshot());
   // A weights file read from the browser's cache was extended when it was first downloaded.
   if (lens === null && entry.source.kind === 'hub' && !entry.layerLogits && loaded.model.info.hasLayerLogits) lens = { kind: 'added', blocks: loaded.model.info.numLayers };
-  return { ...loaded, entry, device, lens, bytes: tracker.bytesFetched(watch.fetched), loadMs, warmupMs };
+  const phases = { runtimeMs, weightsMs: tracker.weightsReadAt - started, sessionMs };
+  return { ...loaded, entry, device, lens, bytes: tracker.bytesFetched(watch.fetched), loadMs, warmupMs, phases };
 }
 
 /** The threads onnxruntime started with (it falls back to one where threads cannot start). */

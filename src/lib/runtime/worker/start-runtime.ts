@@ -25,6 +25,11 @@ export const SMALLEST_MODEL: Uint8Array = encodeModelFragment({
 
 let started: Promise<void> | null = null;
 
+/** Whether this worker has already asked onnxruntime-web to start (it may still be starting). */
+export function onnxRuntimeRequested(): boolean {
+  return started !== null;
+}
+
 /**
  * Starts onnxruntime-web once per worker, with the settings already in its `env` (wasm paths,
  * threads). Never rejects: a runtime that cannot start fails the model's own session, which

@@ -32,6 +32,7 @@ const LOADED: LoadResult = {
   bytes: 0,
   loadMs: 1,
   warmupMs: 1,
+  phases: { runtimeMs: 1, weightsMs: 1, sessionMs: 1 },
   shared: false,
 };
 
