@@ -26,6 +26,7 @@ interface LoadResultLike {
   bytes: number;
   loadMs: number;
   warmupMs: number;
+  phases: { runtimeMs: number | null; weightsMs: number; sessionMs: number };
   shared: boolean;
 }
 interface ClientLike {
@@ -43,6 +44,7 @@ export interface LoadSample {
   wallMs: number;
   loadMs: number;
   warmupMs: number;
+  phases: LoadResultLike['phases'];
   bytes: number;
   device: string;
   reason: string;
@@ -62,6 +64,7 @@ export async function loadOnce(arg: { model: string; device: string }): Promise<
       wallMs,
       loadMs: loaded.loadMs,
       warmupMs: loaded.warmupMs,
+      phases: loaded.phases,
       bytes: loaded.bytes,
       device: loaded.device.device,
       reason: loaded.device.reason,
@@ -70,6 +73,15 @@ export async function loadOnce(arg: { model: string; device: string }): Promise<
   } finally {
     client.close();
   }
+}
+
+/** Compiles one wasm file on its own, as onnxruntime-web does (streaming, from the HTTP cache when it holds it). */
+export async function compileWasm(arg: { url: string }): Promise<{ ms: number; bytes: number }> {
+  const start = performance.now();
+  const response = await fetch(arg.url);
+  const bytes = Number(response.headers.get('content-length') ?? 0);
+  await WebAssembly.compileStreaming(response);
+  return { ms: performance.now() - start, bytes };
 }
 
 /** What the browser says about WebGPU: null when it has no adapter. */
@@ -106,6 +118,7 @@ export async function prepareClient(arg: { device: string; models: string[] }): 
       wallMs: performance.now() - start,
       loadMs: loaded.loadMs,
       warmupMs: loaded.warmupMs,
+      phases: loaded.phases,
       bytes: loaded.bytes,
       device: loaded.device.device,
       reason: loaded.device.reason,

@@ -1,6 +1,7 @@
 /** bench/results.md: the results as markdown tables, written from the same object as the JSON. */
 import type { BenchResults } from './types';
 import { SPEED_TARGET_COLUMNS, speedTargetRows } from '../src/lib/site/speed-targets';
+import { loadPhasesCell } from '../src/lib/site/results';
 
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(2)} MB`;
@@ -31,11 +32,20 @@ export function renderMarkdown(r: BenchResults): string {
   out.push('## Model loads', '');
   out.push(
     table(
-      ['Model', 'Backend', 'Cache', 'Browser profile', 'Worker', 'Median ms', 'Min–max ms', 'Warm-up forward ms', 'Model bytes fetched', 'Reps'],
-      r.loads.map((l) => [l.model, backend(l.device), l.cache, l.profile ?? 'off-the-record', l.worker === 'fresh' ? 'new (starts onnxruntime)' : 'onnxruntime already started', ms(l.medianMs), `${ms(l.minMs)}–${ms(l.maxMs)}`, ms(l.medianWarmupMs), l.bytesFetched.toLocaleString('en'), l.reps]),
+      ['Model', 'Backend', 'Cache', 'Browser profile', 'Worker', 'Median ms', 'Min–max ms', 'Warm-up forward ms', 'Runtime / weights / ready ms', 'Model bytes fetched', 'Reps'],
+      r.loads.map((l) => [l.model, backend(l.device), l.cache, l.profile ?? 'off-the-record', l.worker === 'fresh' ? 'new (starts onnxruntime)' : 'onnxruntime already started', ms(l.medianMs), `${ms(l.minMs)}–${ms(l.maxMs)}`, ms(l.medianWarmupMs), loadPhasesCell(l.medianPhases), l.bytesFetched.toLocaleString('en'), l.reps]),
     ),
     '',
+    'Runtime / weights / ready: in the worker, milliseconds from the load\'s start until onnxruntime-web had started (— where an earlier load had started it), the weights had been read, and the model was ready; the first two run at once.',
+    '',
   );
+  if (r.runtimeCompile) {
+    const c = r.runtimeCompile;
+    out.push(
+      `onnxruntime-web's wasm compiled alone (\`${c.file}\`, ${c.bytes.toLocaleString('en')} bytes, WebAssembly.compileStreaming in the page, from the on-disk profile's caches after its visits): median ${ms(c.medianMs)}, ${ms(c.minMs)}–${ms(c.maxMs)} over ${c.reps} visits.`,
+      '',
+    );
+  }
 
   out.push('## Per-token step latency', '');
   out.push(

@@ -24,14 +24,15 @@ import { fileURLToPath } from 'node:url';
 import { estimateAlpha, expectedSpeedup } from '../src/lib/decoding/speculative';
 import { measureBundle } from './bundle';
 import * as inPage from './in-page';
-import { launchProfile, prepareContext, visitAndLoad, waitForRuntime } from './runtime-page';
+import { launchProfile, prepareContext, visitAndCompile, visitAndLoad, waitForRuntime } from './runtime-page';
+import { ORT_BUILDS, ORT_DIR } from '../src/lib/runtime/worker/ort-files';
 import { renderMarkdown } from './report';
 import { ISOLATION_HEADERS } from '../integrations/security-policy.mjs';
 import { serveStatic } from './server';
 import { ensureBuilt } from './site';
 import { mean, median, round, sum } from './stats';
 import type { StepProfile } from '../src/lib/runtime/protocol';
-import type { BenchResults, KvRecord, LoadRecord, SpeculativeRecord, StepBreakdown, StepRecord } from './types';
+import type { BenchResults, KvRecord, LoadRecord, RuntimeCompileRecord, SpeculativeRecord, StepBreakdown, StepRecord } from './types';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PROMPT = 'The old man looked at the sea and said that';
@@ -135,8 +136,18 @@ function summarizeLoads(samples: Array<LoadKey & inPage.LoadSample>): LoadRecord
       medianLoadMs: round(median(group.map((s) => s.loadMs))),
       medianWarmupMs: round(median(group.map((s) => s.warmupMs))),
       bytesFetched: median(group.map((s) => s.bytes)),
+      medianPhases: medianPhases(group.map((s) => s.phases)),
     };
   });
+}
+
+function medianPhases(phases: inPage.LoadSample['phases'][]): LoadRecord['medianPhases'] {
+  const runtime = phases.flatMap((p) => (p.runtimeMs === null ? [] : [p.runtimeMs]));
+  return {
+    runtimeMs: runtime.length > 0 ? round(median(runtime)) : null,
+    weightsMs: round(median(phases.map((p) => p.weightsMs))),
+    sessionMs: round(median(phases.map((p) => p.sessionMs))),
+  };
 }
 
 async function measureLoads(browser: Browser, baseUrl: string): Promise<LoadRecord[]> {
@@ -167,21 +178,39 @@ async function measureLoads(browser: Browser, baseUrl: string): Promise<LoadReco
  * default off-the-record contexts never do), a first visit, then PLAN.loadReps more, each a new
  * page load of the expert.
  */
-async function measureProfileLoads(baseUrl: string): Promise<LoadRecord[]> {
+async function measureProfileLoads(baseUrl: string): Promise<{ loads: LoadRecord[]; compile: RuntimeCompileRecord }> {
   const dir = mkdtempSync(join(os.tmpdir(), 'bench-profile-'));
   const context = await launchProfile(dir);
   const samples: Array<LoadKey & inPage.LoadSample> = [];
+  const compiles: Array<{ ms: number; bytes: number }> = [];
+  const wasm = `${ORT_DIR}${ORT_BUILDS.wasm.wasm}`;
   try {
     for (let visit = 0; visit <= PLAN.loadReps; visit++) {
       const loaded = await visitAndLoad(context, baseUrl, 'expert');
       samples.push({ model: 'expert', cache: visit === 0 ? 'cold' : 'warm', worker: 'fresh', profile: 'on-disk', ...loaded });
       log(`  load expert, on-disk profile, visit ${visit + 1}: ${loaded.wallMs.toFixed(0)} ms (${loaded.bytes} B)`);
     }
+    // The part of a cached load no change of ours can remove: onnxruntime's wasm compiled from
+    // the same caches the visits above filled, with nothing else running.
+    for (let visit = 0; visit < PLAN.loadReps; visit++) {
+      compiles.push(await visitAndCompile(context, baseUrl, wasm));
+      log(`  compile ${wasm} alone, on-disk profile: ${compiles.at(-1)!.ms.toFixed(0)} ms`);
+    }
   } finally {
     await context.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  return summarizeLoads(samples);
+  const times = compiles.map((c) => c.ms);
+  const compile: RuntimeCompileRecord = {
+    file: wasm,
+    bytes: compiles[0].bytes,
+    profile: 'on-disk',
+    reps: compiles.length,
+    medianMs: round(median(times)),
+    minMs: round(Math.min(...times)),
+    maxMs: round(Math.max(...times)),
+  };
+  return { loads: summarizeLoads(samples), compile };
 }
 
 function summarizeBreakdown(samples: inPage.StepSample[]): StepBreakdown | null {
@@ -391,6 +420,7 @@ async function main(): Promise<void> {
     settings: { prompt: PROMPT, ...PLAN, webgpuSteps: WEBGPU_STEPS, kvContexts: KV_CONTEXTS, loadModels: LOAD_MODELS },
     phases,
     loads: [],
+    runtimeCompile: null,
     steps: [],
     kvCache: [],
     speculative: [],
@@ -399,7 +429,9 @@ async function main(): Promise<void> {
   };
   try {
     results.loads = (await phase('loads (WASM, cold and warm)', () => measureLoads(browser, server.url))) ?? [];
-    results.loads.push(...((await phase('loads (WASM, a reader\'s visits in an on-disk profile)', () => measureProfileLoads(server.url))) ?? []));
+    const visits = await phase('loads (WASM, a reader\'s visits in an on-disk profile)', () => measureProfileLoads(server.url));
+    results.loads.push(...(visits?.loads ?? []));
+    results.runtimeCompile = visits?.compile ?? null;
     notes.push(
       'A load in a new worker (cold or warm) includes starting onnxruntime-web, i.e. compiling its wasm (the 14 MB WASM-only build; the 27 MB build with WebGPU on the WebGPU rows); ' +
         'cold and warm differ in the model bytes fetched. Rows marked "onnxruntime already started" show a load without that cost. ' +

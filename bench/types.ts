@@ -32,6 +32,20 @@ export interface LoadRecord {
   medianWarmupMs: number;
   /** Model bytes that arrived over the network (0 when everything came from the cache). */
   bytesFetched: number;
+  /** Medians of the load's phases (protocol.ts LoadPhases): each the time from the load's start until that part was done. */
+  medianPhases: { runtimeMs: number | null; weightsMs: number; sessionMs: number };
+}
+
+/** onnxruntime-web's wasm compiled on its own in the page (WebAssembly.compileStreaming), on a reader's later visits. */
+export interface RuntimeCompileRecord {
+  file: string;
+  bytes: number;
+  /** Where the bytes came from: the on-disk profile's HTTP cache, its code cache warm from the visits before. */
+  profile: 'on-disk';
+  reps: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
 }
 
 export interface StepRecord {
@@ -142,6 +156,7 @@ export interface BenchResults {
   settings: Record<string, unknown>;
   phases: Array<{ phase: string; seconds: number }>;
   loads: LoadRecord[];
+  runtimeCompile: RuntimeCompileRecord | null;
   steps: StepRecord[];
   kvCache: KvRecord[];
   speculative: SpeculativeRecord[];

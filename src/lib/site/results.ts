@@ -60,6 +60,16 @@ export interface BenchLoad {
   medianLoadMs: number;
   medianWarmupMs: number;
   bytesFetched: number;
+  /** Absent in results written before loads were split into phases (protocol.ts LoadPhases). */
+  medianPhases?: { runtimeMs: number | null; weightsMs: number; sessionMs: number };
+}
+
+/** onnxruntime-web's wasm compiled on its own in the page, on a reader's later visit. */
+export interface BenchRuntimeCompile {
+  file: string;
+  bytes: number;
+  reps: number;
+  medianMs: number;
 }
 
 export interface BenchResultsView {
@@ -70,6 +80,8 @@ export interface BenchResultsView {
   browser: { name: string; version: string };
   backends: Array<{ device: string; name: string; software: boolean; detail: string }>;
   loads: BenchLoad[];
+  /** Absent (or null) in results written before the benchmark timed the compile on its own. */
+  runtimeCompile?: BenchRuntimeCompile | null;
   steps: BenchStep[];
   kvCache: BenchKv[];
   speculative: BenchSpeculative[];
@@ -230,6 +242,16 @@ export function dolaLabel(r: Pick<EvalDolaRecord, 'method' | 'bucket' | 'layer' 
 /** The best row of a list by a score, or undefined for an empty list. */
 export function best<T>(rows: readonly T[], score: (row: T) => number): T | undefined {
   return rows.reduce<T | undefined>((top, row) => (top === undefined || score(row) > score(top) ? row : top), undefined);
+}
+
+/**
+ * A load's phases as one cell: onnxruntime started / weights read / model ready, milliseconds from
+ * the load's start ('—' for a runtime an earlier load had started; '' for results without phases).
+ */
+export function loadPhasesCell(phases: BenchLoad['medianPhases']): string {
+  if (!phases) return '';
+  const at = (value: number | null) => (value === null ? '—' : value.toFixed(0));
+  return `${at(phases.runtimeMs)} / ${at(phases.weightsMs)} / ${at(phases.sessionMs)}`;
 }
 
 export function percent(value: number, digits = 1): string {

@@ -82,4 +82,33 @@ describe('speed targets', () => {
     expect(ratio.why).toMatch(/^Worst at T = 0, γ = 3\./);
     expect(ratio.measured).not.toContain('γ 8');
   });
+
+  it('splits a cached load into its phases and sets the compile measured alone beside them', () => {
+    const run = fastRun();
+    run.loads = [
+      {
+        ...run.loads[0],
+        medianMs: 1500,
+        medianLoadMs: 1300,
+        medianWarmupMs: 40,
+        medianPhases: { runtimeMs: 800, weightsMs: 600, sessionMs: 1290 },
+      },
+    ];
+    run.runtimeCompile = { file: 'ort/ort-wasm-simd-threaded.wasm', bytes: 14_264_838, reps: 3, medianMs: 420 };
+    const load = speedTargets(run).find((t) => t.target.startsWith('Second visit'))!;
+    expect(load.met).toBe(false);
+    expect(load.why).toContain('Of 1500 ms, 160 ms is starting the worker and messaging, 40.00 ms the first forward pass');
+    expect(load.why).toContain('onnxruntime-web had started (its wasm compiled, its threads running) at 800 ms');
+    expect(load.why).toContain('the weights had been read from the browser\'s cache at 600 ms');
+    // Creation is timed from the later of the two: 1290 - max(800, 600).
+    expect(load.why).toContain('490 ms creating its session after both');
+    expect(load.why).toContain("Compiling onnxruntime-web's 14.3 MB wasm alone");
+    expect(load.why).toContain('takes 420 ms on this machine; with the session\'s creation that is 910 ms before any forward pass');
+  });
+
+  it('words a cached load from results without phases as before', () => {
+    const load = speedTargets(fastRun()).find((t) => t.target.startsWith('Second visit'))!;
+    expect(load.why).toContain('and 380 ms the load in the worker.');
+    expect(load.why).not.toContain('Compiling');
+  });
 });
