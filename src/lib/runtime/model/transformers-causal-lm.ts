@@ -191,8 +191,10 @@ export class TransformersCausalLM implements CausalLM {
     const vocab = this.info.vocabSize;
     requireDims(outputs.logits, [batch, newTokens, vocab], 'logits');
     const logitsData = await readFloat32(outputs.logits, 'logits');
+    // Rows are views, not copies: onnxruntime gives every run's outputs their own fresh arrays,
+    // and nothing downstream writes into logits.
     const logits = Array.from({ length: batch }, (_, b) =>
-      Array.from({ length: newTokens }, (_, t) => logitsData.slice((b * newTokens + t) * vocab, (b * newTokens + t + 1) * vocab)),
+      Array.from({ length: newTokens }, (_, t) => logitsData.subarray((b * newTokens + t) * vocab, (b * newTokens + t + 1) * vocab)),
     );
     let layerLogits: Float32Array[][] | null = null;
     const layerTensor = outputs[LAYER_LOGITS_OUTPUT];
@@ -201,7 +203,7 @@ export class TransformersCausalLM implements CausalLM {
       requireDims(layerTensor, [layers, batch, vocab], LAYER_LOGITS_OUTPUT);
       const data = await readFloat32(layerTensor, LAYER_LOGITS_OUTPUT);
       layerLogits = Array.from({ length: batch }, (_, b) =>
-        Array.from({ length: layers }, (_, j) => data.slice((j * batch + b) * vocab, (j * batch + b + 1) * vocab)),
+        Array.from({ length: layers }, (_, j) => data.subarray((j * batch + b) * vocab, (j * batch + b + 1) * vocab)),
       );
     }
     clock.end('logitsMs');
