@@ -55,8 +55,8 @@ const SOFT_BUDGET_S = Number(option('budget', '500'));
 
 /** Repetitions: sized so the full run stays near 8 minutes on a loaded 2-core machine. */
 const PLAN = QUICK
-  ? { loadReps: 1, wasmSteps: { warmup: 1, reps: 1, steps: 4 }, kvRepeats: 2, specReps: 1, specTokens: 16, gammas: [1, 4], temps: [0, 1] }
-  : { loadReps: 3, wasmSteps: { warmup: 3, reps: 5, steps: 8 }, kvRepeats: 8, specReps: 5, specTokens: 48, gammas: [1, 2, 3, 4, 5, 6, 7, 8], temps: [0, 1] };
+  ? { loadReps: 1, wasmSteps: { warmup: 2, reps: 1, steps: 4 }, kvRepeats: 2, specReps: 1, specTokens: 16, gammas: [1, 4], temps: [0, 1] }
+  : { loadReps: 3, wasmSteps: { warmup: 24, reps: 5, steps: 8 }, kvRepeats: 8, specReps: 5, specTokens: 48, gammas: [1, 2, 3, 4, 5, 6, 7, 8], temps: [0, 1] };
 const WEBGPU_STEPS = { warmup: 0, reps: 1, steps: 3 };
 const LOAD_MODELS = ['amateur', 'expert', 'expert-early'];
 const KV_CONTEXTS = [32, 128, 256];
@@ -254,10 +254,13 @@ function summarizeSteps(device: string, entry: (typeof METHODS)[number], samples
 async function measureSteps(page: Page, device: string, plan: { warmup: number; reps: number; steps: number }): Promise<StepRecord[]> {
   // Repetitions outermost, methods inside: a change in machine load spreads over every method.
   const samples = new Map<string, inPage.StepSample[]>();
+  const specOf = (entry: (typeof METHODS)[number]) => ({ ...entry.spec, prompt: PROMPT, stopAtEos: false });
+  // Untimed steps of every method first: right after a load, V8 is still compiling the hot wasm
+  // and JavaScript with its optimizing tier, and steps there ran 2-5 times slower than later.
+  for (const entry of METHODS) await page.evaluate(inPage.stepLatency, { device, spec: specOf(entry), warmup: plan.warmup, reps: 0, steps: 0 });
   for (let rep = 0; rep < plan.reps; rep++) {
     for (const entry of METHODS) {
-      const spec = { ...entry.spec, prompt: PROMPT, stopAtEos: false };
-      const got = await page.evaluate(inPage.stepLatency, { device, spec, warmup: rep === 0 ? plan.warmup : 0, reps: 1, steps: plan.steps });
+      const got = await page.evaluate(inPage.stepLatency, { device, spec: specOf(entry), warmup: 0, reps: 1, steps: plan.steps });
       samples.set(entry.method, [...(samples.get(entry.method) ?? []), ...got.map((s) => ({ ...s, rep }))]);
     }
     log(`  ${device} steps: repetition ${rep + 1}/${plan.reps} done`);

@@ -58,6 +58,7 @@ export interface StepRecord {
   /** Timed steps in all (prefill steps and warm-up not counted). */
   steps: number;
   reps: number;
+  /** Untimed steps each method took before any was timed (all methods warmed up first, then the repetitions). */
   warmupSteps: number;
   /** Wall time of one step as the page sees it, divided by the tokens it emitted. */
   medianMsPerToken: number;
