@@ -6,6 +6,12 @@
  * this creates a session over the smallest model it accepts and lets it go; the model's own
  * session waits on the same start (onnxruntime keeps one start per backend).
  *
+ * Every other session creation waits until that first session exists. Without it, the model's
+ * creation (one long synchronous call) could slip in between the first session's last
+ * asynchronous steps, and the start would seem to end only once the model's session did, which
+ * made a load's phases (protocol.ts LoadPhases) say nothing about either. It costs nothing: no
+ * session can be created before the start anyway.
+ *
  * WASM only: the WebGPU build creates sessions with asynchronous steps inside, and transformers.js
  * queues its own creations there for that reason.
  */
@@ -39,8 +45,20 @@ export function startOnnxRuntime(): Promise<void> {
   started ??= (async () => {
     // The same module transformers.js imports, so the same runtime and settings.
     const { InferenceSession } = await import('onnxruntime-web/webgpu');
-    const session = await InferenceSession.create(SMALLEST_MODEL, { executionProviders: ['wasm'] });
-    await session.release();
+    const create = InferenceSession.create.bind(InferenceSession);
+    const first = create(SMALLEST_MODEL, { executionProviders: ['wasm'] });
+    const afterFirst = first.then(
+      () => undefined,
+      () => undefined,
+    );
+    InferenceSession.create = (async (...args: Parameters<typeof create>) => {
+      await afterFirst;
+      return create(...args);
+    }) as typeof InferenceSession.create;
+    const session = await first;
+    // Started once the session exists; its release may wait behind the model's own session
+    // creation, which is one long call, and nothing waits on it.
+    void session.release().catch(() => undefined);
   })().catch(() => undefined);
   return started;
 }
