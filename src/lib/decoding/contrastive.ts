@@ -12,7 +12,7 @@
  *   tau = (1 + beta) / beta, so both pick the same token.
  */
 
-import { argmax, Float64Scratch, logSumExp, topKIndices } from './numerics';
+import { argmax, Float32Scratch, Float64Scratch, logSumExp, requireStorageLength, topKIndices, Uint8Scratch } from './numerics';
 import { scoreForTrace, type TokenScore } from './trace';
 import { requireInRange } from './validate';
 import { checkRow, flooredLogProbs, toFloat32Score, topIdsWithinMask, type FlooredLogProbs } from './rows';
@@ -53,21 +53,27 @@ export interface PlausibleHead {
  * exactly (the softmax normaliser cancels) and lets both variants share one mask bit for bit.
  * alpha = 0 disables the mask: every token is in the head (the reference code's greedy path
  * skips the mask silently; here it is an explicit choice). `logNormalizer` is logSumExp of the
- * logits, for a caller that has it already.
+ * logits, for a caller that has it already. Every entry of `into` is written, so a caller may pass
+ * storage it reuses.
  */
-export function plausibleHead(expertLogits: Float32Array, alpha: number, logNormalizer?: number): PlausibleHead {
+export function plausibleHead(
+  expertLogits: Float32Array,
+  alpha: number,
+  logNormalizer?: number,
+  into: Uint8Array = new Uint8Array(expertLogits.length),
+): PlausibleHead {
   checkRow(expertLogits, 'expertLogits');
   requireInRange('alpha', alpha, { min: 0, max: 1 });
+  requireStorageLength(into, expertLogits.length);
   let maxLogit = -Infinity;
   for (let i = 0; i < expertLogits.length; i++) if (expertLogits[i] > maxLogit) maxLogit = expertLogits[i];
   const logAlpha = Math.log(alpha);
-  const mask = new Uint8Array(expertLogits.length);
+  const mask = into;
   let size = 0;
   for (let i = 0; i < expertLogits.length; i++) {
-    if (alpha === 0 || expertLogits[i] - maxLogit >= logAlpha) {
-      mask[i] = 1;
-      size++;
-    }
+    const inHead = alpha === 0 || expertLogits[i] - maxLogit >= logAlpha;
+    mask[i] = inHead ? 1 : 0;
+    if (inHead) size++;
   }
   const maxLogProb = maxLogit - (logNormalizer ?? logSumExp(expertLogits));
   return {
@@ -117,15 +123,26 @@ interface ContrastComputation {
 // The amateur's floored log-probabilities are read only inside one call (a trace keeps the floor,
 // not the row), so their storage is reused (numerics.ts says why).
 const amateurScratch = new Float64Scratch();
+// contrastiveStep's rows (scores, both distributions) and head mask: its trace copies the numbers
+// it keeps. Slots: scores, expert probabilities, amateur probabilities.
+const stepScratch = new Float32Scratch();
+const stepMaskScratch = new Uint8Scratch();
 
-function computeContrast(expert: Float32Array, amateur: Float32Array, opts: ResolvedOptions): ContrastComputation {
+/** Scores go into `scoresInto` (every entry written): fresh for contrastiveScores' caller, reused by a step. */
+function computeContrast(
+  expert: Float32Array,
+  amateur: Float32Array,
+  opts: ResolvedOptions,
+  scoresInto: Float32Array = new Float32Array(expert.length),
+  maskInto?: Uint8Array,
+): ContrastComputation {
   checkRow(expert, 'expert');
   checkRow(amateur, 'amateur');
   requireSameVocabulary(expert, amateur);
-  const head = plausibleHead(expert, opts.alpha);
+  const head = plausibleHead(expert, opts.alpha, undefined, maskInto);
   const ama = flooredLogProbs(amateur, undefined, amateurScratch.get(amateur.length));
   const expertLogNormalizer = logSumExp(expert);
-  const scores = new Float32Array(expert.length).fill(-Infinity);
+  const scores = scoresInto.fill(-Infinity);
   for (let x = 0; x < expert.length; x++) {
     // With alpha = 0 the head holds tokens the expert itself rules out: they stay -Infinity
     // (and never reach -Infinity - -Infinity or 0 * -Infinity below).
@@ -254,8 +271,8 @@ export interface ContrastiveStepResult {
   trace: ContrastiveTrace;
 }
 
-function probsFromLogits(logits: Float32Array, logNormalizer: number): Float32Array {
-  const probs = new Float32Array(logits.length);
+function probsFromLogits(logits: Float32Array, logNormalizer: number, into: Float32Array): Float32Array {
+  const probs = into;
   for (let i = 0; i < logits.length; i++) probs[i] = Math.exp(logits[i] - logNormalizer);
   return probs;
 }
@@ -272,10 +289,11 @@ export function contrastiveStep(
   const opts = resolveOptions(options);
   const topN = requireInRange('topN', options.topN ?? 10, { min: 1, integer: true });
   const maxHeadTokens = requireInRange('maxHeadTokens', options.maxHeadTokens ?? 100, { min: 1, integer: true });
-  const { scores, head, expertLogNormalizer, amateur: ama } = computeContrast(expert, amateur, opts);
+  const n = expert.length;
+  const { scores, head, expertLogNormalizer, amateur: ama } = computeContrast(expert, amateur, opts, stepScratch.get(n, 0), stepMaskScratch.get(n));
 
-  const expertProbs = probsFromLogits(expert, expertLogNormalizer);
-  const amateurProbs = probsFromLogits(amateur, ama.logNormalizer);
+  const expertProbs = probsFromLogits(expert, expertLogNormalizer, stepScratch.get(n, 1));
+  const amateurProbs = probsFromLogits(amateur, ama.logNormalizer, stepScratch.get(n, 2));
   const token = argmax(scores);
   const expertGreedyToken = argmax(expert);
 

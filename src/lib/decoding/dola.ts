@@ -10,7 +10,7 @@
 
 import { plausibleHead } from './contrastive';
 import { checkRow, flooredLogProbs, toFloat32Score, topIdsWithinMask } from './rows';
-import { argmax, Float64Scratch, logSumExp, topKIndices } from './numerics';
+import { argmax, Float32Scratch, Float64Scratch, logSumExp, topKIndices, Uint8Scratch } from './numerics';
 import { repetitionPenalty as applyRepetitionPenalty } from './processors';
 import { scoreForTrace } from './trace';
 import { requireInRange, requireTokenIds } from './validate';
@@ -72,6 +72,10 @@ interface Distribution {
 const distributionScratch = new Float64Scratch();
 // Slots: the mature row, the premature row.
 const contrastScratch = new Float64Scratch();
+// dolaStep's scores and relative-top mask (its trace copies the numbers it keeps); dolaScores
+// returns its scores, so they are fresh there.
+const stepScoresScratch = new Float32Scratch();
+const stepMaskScratch = new Uint8Scratch();
 
 function distributionOf(logits: Float32Array, index: number): Distribution {
   const lse = logSumExp(logits);
@@ -251,11 +255,17 @@ function selectLayer(distributions: readonly Distribution[], candidateLayers: re
  * premature log-probability of -Infinity gets the finite stand-in of `flooredLogProbs` (at most
  * log 2^-126), so the token gets a large but finite bonus instead of +Infinity.
  */
-function contrastLayers(matureLogits: Float32Array, prematureLogits: Float32Array, relativeTop: number, lse: { mature: number; premature: number }) {
-  const head = plausibleHead(matureLogits, relativeTop, lse.mature);
+function contrastLayers(
+  matureLogits: Float32Array,
+  prematureLogits: Float32Array,
+  relativeTop: number,
+  lse: { mature: number; premature: number },
+  into: { scores: Float32Array; mask?: Uint8Array } = { scores: new Float32Array(matureLogits.length) },
+) {
+  const head = plausibleHead(matureLogits, relativeTop, lse.mature, into.mask);
   const mature = flooredLogProbs(matureLogits, lse.mature, contrastScratch.get(matureLogits.length, 0));
   const premature = flooredLogProbs(prematureLogits, lse.premature, contrastScratch.get(prematureLogits.length, 1));
-  const scores = new Float32Array(matureLogits.length).fill(-Infinity);
+  const scores = into.scores.fill(-Infinity);
   for (let x = 0; x < matureLogits.length; x++) {
     // A token the mature layer rules out stays -Infinity even when relativeTop = 0 keeps it.
     if (!head.mask[x] || matureLogits[x] === -Infinity) continue;
@@ -386,13 +396,17 @@ export function dolaStep(layerLogits: Float32Array[], options: DolaStepOptions):
   const chosenIndex = opts.divergence === 'jsd' ? selection.byJsd : selection.byReference;
   const prematureLayer = opts.candidateLayers[chosenIndex];
   const mature = layerLogits[matureLayer];
-  const { scores: contrast, head, prematureFloor } = contrastLayers(mature, layerLogits[prematureLayer], opts.relativeTop, {
-    mature: distributions[matureLayer].lse,
-    premature: distributions[prematureLayer].lse,
-  });
+  const { scores: contrast, head, prematureFloor } = contrastLayers(
+    mature,
+    layerLogits[prematureLayer],
+    opts.relativeTop,
+    { mature: distributions[matureLayer].lse, premature: distributions[prematureLayer].lse },
+    { scores: stepScoresScratch.get(vocabSize), mask: stepMaskScratch.get(vocabSize) },
+  );
   // After the contrast, as in the reference and transformers: DoLa scores are often negative,
   // and the s < 0 ? s * theta : s / theta rule still pushes a repeated token down for theta > 1.
-  const scores = applyRepetitionPenalty(contrast, contextIds, repetitionPenalty);
+  // theta = 1 is the identity: the contrast itself, not a copy of it.
+  const scores = repetitionPenalty === 1 ? contrast : applyRepetitionPenalty(contrast, contextIds, repetitionPenalty);
   const token = argmax(scores);
   const greedyToken = argmax(mature);
 

@@ -31,19 +31,40 @@ function maxOf(values: Float32Array): number {
 }
 
 /**
- * Working storage for float64 intermediates that never leave a function, reused across calls:
- * in Chromium on the benchmark machine a fresh 4,096-entry array per call cost several times the
- * arithmetic it held (a softmax: 380 us with one, 71 us without). JavaScript runs one call at a
- * time; each module keeps its own instance, and no caller sees the arrays.
+ * Working storage for intermediates that never leave a function, reused across calls: in Chromium
+ * on the benchmark machine a fresh 4,096-entry array per call cost several times the arithmetic
+ * it held (a softmax: 380 us with one, 71 us without), since fresh memory there is slow to touch.
+ * JavaScript runs one call at a time; each module keeps its own instances, and no caller sees the
+ * arrays.
  */
-export class Float64Scratch {
-  private readonly slots: Float64Array[] = [];
+class TypedScratch<T extends Float64Array | Float32Array | Uint8Array> {
+  private readonly slots: T[] = [];
+
+  constructor(private readonly make: (length: number) => T) {}
 
   /** Slot `slot`'s storage as exactly `length` entries, contents garbage; valid until that slot is asked for again. */
-  get(length: number, slot = 0): Float64Array {
+  get(length: number, slot = 0): T {
     const current = this.slots[slot];
-    if (current === undefined || current.length < length) return (this.slots[slot] = new Float64Array(length));
-    return current.length === length ? current : current.subarray(0, length);
+    if (current === undefined || current.length < length) return (this.slots[slot] = this.make(length));
+    return current.length === length ? current : (current.subarray(0, length) as T);
+  }
+}
+
+export class Float64Scratch extends TypedScratch<Float64Array> {
+  constructor() {
+    super((length) => new Float64Array(length));
+  }
+}
+
+export class Float32Scratch extends TypedScratch<Float32Array> {
+  constructor() {
+    super((length) => new Float32Array(length));
+  }
+}
+
+export class Uint8Scratch extends TypedScratch<Uint8Array> {
+  constructor() {
+    super((length) => new Uint8Array(length));
   }
 }
 

@@ -7,7 +7,7 @@
  * T -> 0+ the distribution becomes a point mass on the argmax of the penalised scores and every
  * filter keeps that point (see `buildProcessors`). A greedy step consumes no random draw.
  */
-import { argmax, entropy, requireStorageLength, softmax, topKIndices } from './numerics';
+import { argmax, entropy, Float32Scratch, requireStorageLength, softmax, topKIndices } from './numerics';
 import { sampleIndex, type Random } from './prng';
 import {
   applyProcessors,
@@ -87,6 +87,10 @@ function processedRow(logits: Float32Array, contextIds: readonly number[], optio
   return processors.length === 0 ? { logits, stages: [] } : applyProcessors(logits, contextIds, processors);
 }
 
+// A step's distributions (after and before the processors) are read only inside the call; its
+// trace copies the numbers it keeps (numerics.ts says why the storage is reused).
+const stepScratch = new Float32Scratch();
+
 function step(
   logits: Float32Array,
   contextIds: readonly number[],
@@ -96,7 +100,7 @@ function step(
 ): StepResult {
   checkRow(logits);
   const { logits: processed, stages } = processedRow(logits, contextIds, options);
-  const probs = softmax(processed);
+  const probs = softmax(processed, stepScratch.get(processed.length, 0));
   let kept = 0;
   for (let i = 0; i < processed.length; i++) if (processed[i] !== -Infinity) kept++;
 
@@ -119,7 +123,7 @@ function step(
     method: greedy ? 'greedy' : 'sample',
     token,
     prob: probs[token],
-    before: tokenScores(topKIndices(logits, topN), processed === logits ? probs : softmax(logits), logits),
+    before: tokenScores(topKIndices(logits, topN), processed === logits ? probs : softmax(logits, stepScratch.get(logits.length, 1)), logits),
     after: afterList(logits, processed, probs, kept, topN),
     stages,
     kept,
