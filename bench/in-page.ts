@@ -84,6 +84,27 @@ export async function compileWasm(arg: { url: string }): Promise<{ ms: number; b
   return { ms: performance.now() - start, bytes };
 }
 
+/**
+ * How slow freshly allocated memory is to touch on this machine: `bytes` copied into a new buffer
+ * (its pages touched for the first time), then into the same buffer again. Median of `reps`.
+ */
+export async function touchMemory(arg: { bytes: number; reps: number }): Promise<{ freshMs: number; reusedMs: number }> {
+  const source = new Uint8Array(arg.bytes).fill(1);
+  const fresh: number[] = [];
+  const reused: number[] = [];
+  for (let rep = 0; rep < arg.reps; rep++) {
+    const target = new Uint8Array(arg.bytes);
+    let start = performance.now();
+    target.set(source);
+    fresh.push(performance.now() - start);
+    start = performance.now();
+    target.set(source);
+    reused.push(performance.now() - start);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return { freshMs: median(fresh), reusedMs: median(reused) };
+}
+
 /** What the browser says about WebGPU: null when it has no adapter. */
 export async function webgpuAdapter(): Promise<{ vendor: string; architecture: string; description: string; fallback: boolean } | null> {
   const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;

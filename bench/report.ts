@@ -1,7 +1,7 @@
 /** bench/results.md: the results as markdown tables, written from the same object as the JSON. */
 import type { BenchResults } from './types';
 import { SPEED_TARGET_COLUMNS, speedTargetRows } from '../src/lib/site/speed-targets';
-import { loadPhasesCell } from '../src/lib/site/results';
+import { loadFloorSentences, loadPhasesCell } from '../src/lib/site/results';
 
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(2)} MB`;
@@ -39,13 +39,7 @@ export function renderMarkdown(r: BenchResults): string {
     'Runtime / weights / ready: in the worker, milliseconds from the load\'s start until onnxruntime-web had started (— where an earlier load had started it), the weights had been read, and the model was ready; the first two run at once.',
     '',
   );
-  if (r.runtimeCompile) {
-    const c = r.runtimeCompile;
-    out.push(
-      `onnxruntime-web's wasm compiled alone (\`${c.file}\`, ${c.bytes.toLocaleString('en')} bytes, WebAssembly.compileStreaming in the page, from the on-disk profile's caches after its visits): median ${ms(c.medianMs)}, ${ms(c.minMs)}–${ms(c.maxMs)} over ${c.reps} visits.`,
-      '',
-    );
-  }
+  for (const sentence of loadFloorSentences(r)) out.push(sentence, '');
 
   out.push('## Per-token step latency', '');
   out.push(

@@ -17,7 +17,7 @@
  */
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,7 @@ import { serveStatic } from './server';
 import { ensureBuilt } from './site';
 import { mean, median, round, sum } from './stats';
 import type { StepProfile } from '../src/lib/runtime/protocol';
-import type { BenchResults, KvRecord, LoadRecord, RuntimeCompileRecord, SpeculativeRecord, StepBreakdown, StepRecord } from './types';
+import type { BenchResults, KvRecord, LoadRecord, MemoryTouchRecord, RuntimeCompileRecord, SpeculativeRecord, StepBreakdown, StepRecord } from './types';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PROMPT = 'The old man looked at the sea and said that';
@@ -211,6 +211,21 @@ async function measureProfileLoads(baseUrl: string): Promise<{ loads: LoadRecord
     maxMs: round(Math.max(...times)),
   };
   return { loads: summarizeLoads(samples), compile };
+}
+
+/** The expert's size copied into fresh memory and again into the same memory, in a page of its own. */
+async function measureMemoryTouch(browser: Browser, baseUrl: string): Promise<MemoryTouchRecord> {
+  const context = await newContext(browser);
+  try {
+    const page = await openRuntimePage(context, baseUrl);
+    const bytes = statSync(join(SITE, 'models', 'expert', 'onnx', 'model.onnx')).size;
+    const reps = 5;
+    const touched = await page.evaluate(inPage.touchMemory, { bytes, reps });
+    log(`  ${bytes} bytes into fresh memory ${touched.freshMs.toFixed(1)} ms, again ${touched.reusedMs.toFixed(1)} ms`);
+    return { bytes, reps, freshMs: round(touched.freshMs), reusedMs: round(touched.reusedMs, 2) };
+  } finally {
+    await context.close();
+  }
 }
 
 function summarizeBreakdown(samples: inPage.StepSample[]): StepBreakdown | null {
@@ -424,6 +439,7 @@ async function main(): Promise<void> {
     phases,
     loads: [],
     runtimeCompile: null,
+    memoryTouch: null,
     steps: [],
     kvCache: [],
     speculative: [],
@@ -435,6 +451,7 @@ async function main(): Promise<void> {
     const visits = await phase('loads (WASM, a reader\'s visits in an on-disk profile)', () => measureProfileLoads(server.url));
     results.loads.push(...(visits?.loads ?? []));
     results.runtimeCompile = visits?.compile ?? null;
+    results.memoryTouch = (await phase('machine: touching fresh memory', () => measureMemoryTouch(browser, server.url))) ?? null;
     notes.push(
       'A load in a new worker (cold or warm) includes starting onnxruntime-web, i.e. compiling its wasm (the 14 MB WASM-only build; the 27 MB build with WebGPU on the WebGPU rows); ' +
         'cold and warm differ in the model bytes fetched. Rows marked "onnxruntime already started" show a load without that cost. ' +

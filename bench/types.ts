@@ -36,6 +36,14 @@ export interface LoadRecord {
   medianPhases: { runtimeMs: number | null; weightsMs: number; sessionMs: number };
 }
 
+/** Copying the expert's bytes into freshly allocated memory, then into the same memory again, in the page. */
+export interface MemoryTouchRecord {
+  bytes: number;
+  reps: number;
+  freshMs: number;
+  reusedMs: number;
+}
+
 /** onnxruntime-web's wasm compiled on its own in the page (WebAssembly.compileStreaming), on a reader's later visits. */
 export interface RuntimeCompileRecord {
   file: string;
@@ -158,6 +166,7 @@ export interface BenchResults {
   phases: Array<{ phase: string; seconds: number }>;
   loads: LoadRecord[];
   runtimeCompile: RuntimeCompileRecord | null;
+  memoryTouch: MemoryTouchRecord | null;
   steps: StepRecord[];
   kvCache: KvRecord[];
   speculative: SpeculativeRecord[];

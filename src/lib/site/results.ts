@@ -82,6 +82,8 @@ export interface BenchResultsView {
   loads: BenchLoad[];
   /** Absent (or null) in results written before the benchmark timed the compile on its own. */
   runtimeCompile?: BenchRuntimeCompile | null;
+  /** Absent (or null) in results written before the benchmark timed touching fresh memory. */
+  memoryTouch?: { bytes: number; freshMs: number; reusedMs: number } | null;
   steps: BenchStep[];
   kvCache: BenchKv[];
   speculative: BenchSpeculative[];
@@ -242,6 +244,30 @@ export function dolaLabel(r: Pick<EvalDolaRecord, 'method' | 'bucket' | 'layer' 
 /** The best row of a list by a score, or undefined for an empty list. */
 export function best<T>(rows: readonly T[], score: (row: T) => number): T | undefined {
   return rows.reduce<T | undefined>((top, row) => (top === undefined || score(row) > score(top) ? row : top), undefined);
+}
+
+/** Milliseconds as the results show them: whole from 100 up, two decimals below. */
+export const ms = (value: number): string => `${value.toFixed(Math.abs(value) >= 100 ? 0 : 2)} ms`;
+
+/**
+ * The parts of a cached load the benchmark times on their own (touching fresh memory, compiling
+ * onnxruntime's wasm), one sentence each, for results.md and the results page.
+ */
+export function loadFloorSentences(bench: Pick<BenchResultsView, 'memoryTouch' | 'runtimeCompile'>): string[] {
+  const sentences: string[] = [];
+  const touch = bench.memoryTouch;
+  if (touch) {
+    sentences.push(
+      `Touching fresh memory on this machine: copying ${touch.bytes.toLocaleString('en')} bytes (the expert's weights) into a newly allocated buffer took ${ms(touch.freshMs)}, into the same buffer again ${ms(touch.reusedMs)}.`,
+    );
+  }
+  const compile = bench.runtimeCompile;
+  if (compile) {
+    sentences.push(
+      `Compiling onnxruntime-web's wasm alone (${compile.file}, ${compile.bytes.toLocaleString('en')} bytes, WebAssembly.compileStreaming in a page, from the on-disk profile's caches after its visits): median ${ms(compile.medianMs)} over ${compile.reps} visits.`,
+    );
+  }
+  return sentences;
 }
 
 /**

@@ -4,7 +4,7 @@
  * and the measured numbers that say why. bench/results.md and the results page both print these
  * rows, so the verdict always comes from the same run as the numbers beside it.
  */
-import type { BenchKv, BenchLoad, BenchResultsView, BenchSpeculative, BenchStep } from './results';
+import { ms, type BenchKv, type BenchLoad, type BenchResultsView, type BenchSpeculative, type BenchStep } from './results';
 
 /** The goals, on threaded WASM (the site's backend on a cross-origin isolated page). */
 export const SPEED_GOALS = {
@@ -32,7 +32,6 @@ export interface SpeedTarget {
   why: string;
 }
 
-const ms = (value: number): string => `${value.toFixed(Math.abs(value) >= 100 ? 0 : 2)} ms`;
 const times = (value: number): string => `${value.toFixed(2)}×`;
 
 function unmeasured(target: string, goal: string, what: string): SpeedTarget {
@@ -148,6 +147,7 @@ function cachedLoadTarget(bench: BenchResultsView): SpeedTarget {
     `Of ${ms(visit.medianMs)}, ${ms(outside)} is starting the worker and messaging, ${ms(visit.medianWarmupMs)} the first forward pass` +
       (visit.medianPhases ? `; ${loadPhasesWhy(visit.medianPhases, visit.medianLoadMs)}` : ` and ${ms(visit.medianLoadMs)} the load in the worker.`),
     runtimeFloorWhy(bench, visit),
+    freshMemoryWhy(bench),
     startedWhy(bench),
   ];
   return { target, goal, measured: ms(visit.medianMs), met: visit.medianMs <= SPEED_GOALS.cachedLoadMs, why: why.filter(Boolean).join(' ') };
@@ -171,6 +171,14 @@ function runtimeFloorWhy(bench: BenchResultsView, visit: BenchLoad): string {
   const creation = visit.medianPhases ? visit.medianPhases.sessionMs - Math.max(visit.medianPhases.runtimeMs ?? 0, visit.medianPhases.weightsMs) : null;
   const sum = creation === null ? '' : `; with the session's creation that is ${ms(compile.medianMs + creation)} before any forward pass`;
   return `Compiling onnxruntime-web's ${mb} MB wasm alone, from the same caches with nothing else running, takes ${ms(compile.medianMs)} on this machine${sum}.`;
+}
+
+/** Session creation copies the model into memory the worker has never touched; what that costs here. */
+function freshMemoryWhy(bench: BenchResultsView): string {
+  const touch = bench.memoryTouch;
+  if (!touch) return '';
+  const mb = (touch.bytes / 1e6).toFixed(1);
+  return `Creating the session copies the model into memory the new worker has never touched: on this machine ${mb} MB into fresh memory takes ${ms(touch.freshMs)}, into the same memory again ${ms(touch.reusedMs)}.`;
 }
 
 function startedWhy(bench: BenchResultsView): string {

@@ -95,6 +95,7 @@ describe('speed targets', () => {
       },
     ];
     run.runtimeCompile = { file: 'ort/ort-wasm-simd-threaded.wasm', bytes: 14_264_838, reps: 3, medianMs: 420 };
+    run.memoryTouch = { bytes: 23_503_088, freshMs: 110, reusedMs: 1.5 };
     const load = speedTargets(run).find((t) => t.target.startsWith('Second visit'))!;
     expect(load.met).toBe(false);
     expect(load.why).toContain('Of 1500 ms, 160 ms is starting the worker and messaging, 40.00 ms the first forward pass');
@@ -104,13 +105,15 @@ describe('speed targets', () => {
     expect(load.why).toContain('490 ms creating its session after both');
     expect(load.why).toContain("Compiling onnxruntime-web's 14.3 MB wasm alone");
     expect(load.why).toContain('takes 420 ms on this machine; with the session\'s creation that is 910 ms before any forward pass');
+    expect(load.why).toContain('23.5 MB into fresh memory takes 110 ms, into the same memory again 1.50 ms');
   });
 
   it('words a cached load from results without phases as before', () => {
     // Results written before loads had phases and the compile was timed alone.
-    const run = { ...fastRun(), runtimeCompile: undefined };
+    const run = { ...fastRun(), runtimeCompile: undefined, memoryTouch: undefined };
     const load = speedTargets(run).find((t) => t.target.startsWith('Second visit'))!;
     expect(load.why).toContain('and 380 ms the load in the worker.');
     expect(load.why).not.toContain('Compiling');
+    expect(load.why).not.toContain('fresh memory');
   });
 });
