@@ -98,21 +98,23 @@ export interface PipelineResult {
   stages: StageRecord[];
 }
 
-/** Runs `processors` in order on a copy of `logits`, recording what each kept. */
+/** Runs `processors` in order on `logits`, recording what each kept; the result is always a new array. */
 export function applyProcessors(
   logits: Float32Array,
   contextIds: readonly number[],
   processors: readonly LogitsProcessor[],
 ): PipelineResult {
   checkRow(logits);
-  let current: Float32Array = logits.slice();
+  // Processors never write into their input, so the row itself is read, not a copy of it; only a
+  // pipeline that handed the row back unchanged copies it at the end.
+  let current: Float32Array = logits;
   const stages: StageRecord[] = [];
   for (const processor of processors) {
     const { logits: next, record } = processor.run(contextIds, current);
     stages.push(record);
     current = next;
   }
-  return { logits: current, stages };
+  return { logits: current === logits ? logits.slice() : current, stages };
 }
 
 /** `applyProcessors(logits, contextIds, buildProcessors(options))`. */
