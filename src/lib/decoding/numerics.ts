@@ -37,10 +37,10 @@ function maxOf(values: Float32Array): number {
  * JavaScript runs one call at a time; each module keeps its own instances, and no caller sees the
  * arrays.
  */
-class TypedScratch<T extends Float64Array | Float32Array | Uint8Array> {
+abstract class TypedScratch<T extends Float64Array | Float32Array | Uint8Array> {
   private readonly slots: T[] = [];
 
-  constructor(private readonly make: (length: number) => T) {}
+  protected abstract make(length: number): T;
 
   /** Slot `slot`'s storage as exactly `length` entries, contents garbage; valid until that slot is asked for again. */
   get(length: number, slot = 0): T {
@@ -50,21 +50,23 @@ class TypedScratch<T extends Float64Array | Float32Array | Uint8Array> {
   }
 }
 
+// No constructors of their own, so a bundler sees that creating one has no side effects and can
+// drop a module's unused instance (an explicit constructor put DoLa's code on the speculative page).
 export class Float64Scratch extends TypedScratch<Float64Array> {
-  constructor() {
-    super((length) => new Float64Array(length));
+  protected make(length: number): Float64Array {
+    return new Float64Array(length);
   }
 }
 
 export class Float32Scratch extends TypedScratch<Float32Array> {
-  constructor() {
-    super((length) => new Float32Array(length));
+  protected make(length: number): Float32Array {
+    return new Float32Array(length);
   }
 }
 
 export class Uint8Scratch extends TypedScratch<Uint8Array> {
-  constructor() {
-    super((length) => new Uint8Array(length));
+  protected make(length: number): Uint8Array {
+    return new Uint8Array(length);
   }
 }
 
