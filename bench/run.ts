@@ -32,7 +32,7 @@ import { serveStatic } from './server';
 import { ensureBuilt } from './site';
 import { mean, median, round, sum } from './stats';
 import type { StepProfile } from '../src/lib/runtime/protocol';
-import type { BenchResults, KvRecord, LoadRecord, MemoryTouchRecord, RuntimeCompileRecord, SpeculativeRecord, StepBreakdown, StepRecord } from './types';
+import type { BenchResults, KvRecord, LoadRecord, MemoryTouchRecord, RuntimeCompileRecord, SpeculativeRecord, StepBreakdown, StepFloorRecord, StepRecord } from './types';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PROMPT = 'The old man looked at the sea and said that';
@@ -56,7 +56,7 @@ const SOFT_BUDGET_S = Number(option('budget', '500'));
 /** Repetitions: sized so the full run stays near 8 minutes on a loaded 2-core machine. */
 const PLAN = QUICK
   ? { loadReps: 1, wasmSteps: { warmup: 2, reps: 1, steps: 4 }, kvRepeats: 2, specReps: 1, specTokens: 16, gammas: [1, 4], temps: [0, 1] }
-  : { loadReps: 3, wasmSteps: { warmup: 24, reps: 5, steps: 8 }, kvRepeats: 8, specReps: 5, specTokens: 48, gammas: [1, 2, 3, 4, 5, 6, 7, 8], temps: [0, 1] };
+  : { loadReps: 3, wasmSteps: { warmup: 24, reps: 8, steps: 6 }, kvRepeats: 8, specReps: 5, specTokens: 48, gammas: [1, 2, 3, 4, 5, 6, 7, 8], temps: [0, 1] };
 const WEBGPU_STEPS = { warmup: 0, reps: 1, steps: 3 };
 const LOAD_MODELS = ['amateur', 'expert', 'expert-early'];
 const KV_CONTEXTS = [32, 128, 256];
@@ -261,14 +261,26 @@ function summarizeSteps(device: string, entry: (typeof METHODS)[number], samples
     medianForwardMsPerStep: round(median(samples.map((s) => s.forwardMs))),
     tokensPerStep: round(mean(samples.map((s) => s.tokens)), 3),
     breakdown: summarizeBreakdown(samples),
+    repWallMs: Array.from({ length: plan.reps }, (_, rep) => samples.filter((s) => s.rep === rep).map((s) => s.wallMs)).map((walls) =>
+      walls.length > 0 ? round(median(walls), 3) : Number.NaN,
+    ),
     minMsPerToken: round(Math.min(...perToken)),
     maxMsPerToken: round(Math.max(...perToken)),
   };
 }
 
-async function measureSteps(page: Page, device: string, plan: { warmup: number; reps: number; steps: number }): Promise<StepRecord[]> {
-  // Repetitions outermost, methods inside: a change in machine load spreads over every method.
+/** The step timings, and on WASM the expert's bare run timed in each repetition beside them. */
+async function measureSteps(
+  page: Page,
+  device: string,
+  plan: { warmup: number; reps: number; steps: number },
+  withFloor: boolean,
+): Promise<{ steps: StepRecord[]; floor: StepFloorRecord | null }> {
+  // Repetitions outermost, methods inside: a change in machine load spreads over every method,
+  // and the ratios the targets judge pair each repetition's medians (this machine's speed drifts
+  // between minutes: a floor timed after all the steps once came out above the steps' own runs).
   const samples = new Map<string, inPage.StepSample[]>();
+  const floor: StepFloorRecord = { device, model: 'expert', contextTokens: KV_CONTEXTS[0], repBareRunMs: [] };
   const specOf = (entry: (typeof METHODS)[number]) => ({ ...entry.spec, prompt: PROMPT, stopAtEos: false });
   // Untimed steps of every method first: right after a load, V8 is still compiling the hot wasm
   // and JavaScript with its optimizing tier, and steps there ran 2-5 times slower than later.
@@ -278,13 +290,18 @@ async function measureSteps(page: Page, device: string, plan: { warmup: number; 
       const got = await page.evaluate(inPage.stepLatency, { device, spec: specOf(entry), warmup: 0, reps: 1, steps: plan.steps });
       samples.set(entry.method, [...(samples.get(entry.method) ?? []), ...got.map((s) => ({ ...s, rep }))]);
     }
+    if (withFloor) {
+      const timed = await page.evaluate(inPage.kvCache, { device, model: floor.model, contextTokens: floor.contextTokens, repeats: plan.steps });
+      floor.repBareRunMs.push(round(median(timed.bareRunMs), 3));
+    }
     log(`  ${device} steps: repetition ${rep + 1}/${plan.reps} done`);
   }
-  return METHODS.map((entry) => {
+  const steps = METHODS.map((entry) => {
     const record = summarizeSteps(device, entry, samples.get(entry.method) ?? [], plan);
     log(`  ${device} ${entry.method}: ${record.medianMsPerToken} ms/token (${record.steps} steps)`);
     return record;
   });
+  return { steps, floor: withFloor ? floor : null };
 }
 
 async function measureKv(page: Page, device: string, models: string[], rounds: number, softBudget: boolean): Promise<KvRecord[]> {
@@ -442,6 +459,7 @@ async function main(): Promise<void> {
     memoryTouch: null,
     steps: [],
     kvCache: [],
+    stepFloors: [],
     speculative: [],
     bundle: measureBundle(SITE),
     notes,
@@ -498,7 +516,9 @@ async function main(): Promise<void> {
 
 /** Step latency, the KV cache and the speculative sweep of one WASM backend whose client is ready on `page`. */
 async function measureWasmBackend(page: Page, device: string, label: string, results: BenchResults): Promise<void> {
-  results.steps.push(...((await phase(`${label}: step latency per method`, () => measureSteps(page, device, PLAN.wasmSteps))) ?? []));
+  const timed = await phase(`${label}: step latency per method`, () => measureSteps(page, device, PLAN.wasmSteps, true));
+  results.steps.push(...(timed?.steps ?? []));
+  if (timed?.floor) results.stepFloors.push(timed.floor);
   results.kvCache.push(...((await phase(`${label}: KV cache vs recompute`, () => measureKv(page, device, ['expert', 'amateur'], PLAN.kvRepeats, false))) ?? []));
   results.speculative.push(...((await phase(`${label}: speculative sweep`, () => measureSpeculative(page, device))) ?? []));
 }
@@ -556,7 +576,7 @@ async function measureWebgpu(baseUrl: string, executablePath: string, results: B
       if (l.device !== 'webgpu') notes.push(`WebGPU was asked for but ${l.model} loaded on ${l.device}: ${l.reason}`);
     }
     results.loads.push(...summarizeLoads(loads.map((l, i) => ({ ...l, cache: 'cold' as const, worker: i === 0 ? ('fresh' as const) : ('runtime-started' as const) }))));
-    results.steps.push(...((await phase('WebGPU: step latency per method', () => measureSteps(page, 'webgpu', WEBGPU_STEPS))) ?? []));
+    results.steps.push(...((await phase('WebGPU: step latency per method', () => measureSteps(page, 'webgpu', WEBGPU_STEPS, false)))?.steps ?? []));
     results.kvCache.push(...((await phase('WebGPU: KV cache vs recompute', () => measureKv(page, 'webgpu', ['expert'], 1, true))) ?? []));
     notes.push('The speculative sweep runs on WASM only (on a software WebGPU adapter it would take far longer than the run allows).');
     await context.close();

@@ -56,6 +56,14 @@ export interface RuntimeCompileRecord {
   maxMs: number;
 }
 
+export interface StepFloorRecord {
+  device: string;
+  model: string;
+  contextTokens: number;
+  /** Median bare run within each repetition, in the order of StepRecord.repWallMs. */
+  repBareRunMs: number[];
+}
+
 export interface StepRecord {
   /** greedy | top-p | beam | cd | dola | speculative */
   method: string;
@@ -77,6 +85,8 @@ export interface StepRecord {
   tokensPerStep: number;
   /** Where a step's time went (medians over the timed steps; null when the worker sent no profile). */
   breakdown: StepBreakdown | null;
+  /** The median wall time of a step within each repetition, in order, to pair with other methods' and the floor's. */
+  repWallMs: number[];
   minMsPerToken: number;
   maxMsPerToken: number;
 }
@@ -169,6 +179,8 @@ export interface BenchResults {
   memoryTouch: MemoryTouchRecord | null;
   steps: StepRecord[];
   kvCache: KvRecord[];
+  /** onnxruntime's bare run of the expert, timed once in each repetition of the step timings, beside them. */
+  stepFloors: StepFloorRecord[];
   speculative: SpeculativeRecord[];
   bundle: BundleReport;
   notes: string[];

@@ -34,6 +34,16 @@ export interface BenchStep {
   tokensPerStep: number;
   /** Where a step's time went (bench/types.ts StepBreakdown); absent in results written before it existed. */
   breakdown?: (StepProfile & { wallMs: number; messagingMs: number; jsMs: number }) | null;
+  /** Median step wall time in each repetition, in order; absent in results written before ratios were paired. */
+  repWallMs?: number[];
+}
+
+/** The expert's bare run timed in each repetition of the step timings (bench/types.ts StepFloorRecord). */
+export interface BenchStepFloor {
+  device: string;
+  model: string;
+  contextTokens: number;
+  repBareRunMs: number[];
 }
 
 export interface BenchKv {
@@ -86,6 +96,8 @@ export interface BenchResultsView {
   memoryTouch?: { bytes: number; freshMs: number; reusedMs: number } | null;
   steps: BenchStep[];
   kvCache: BenchKv[];
+  /** Absent in results written before the floor was timed beside the steps. */
+  stepFloors?: BenchStepFloor[];
   speculative: BenchSpeculative[];
   bundle: {
     pages: Array<{ page: string; jsGzipBytes: number }>;

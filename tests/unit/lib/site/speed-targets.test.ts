@@ -116,4 +116,29 @@ describe('speed targets', () => {
     expect(load.why).not.toContain('Compiling');
     expect(load.why).not.toContain('fresh memory');
   });
+
+  it('pairs each repetition: a machine that slows down midway moves steps and floor together', () => {
+    const run = fastRun();
+    // Three fast repetitions, then three at a third of the speed; every pair is 1.1x apart.
+    const slowdown = (fast: number) => [fast, fast, fast, 3 * fast, 3 * fast, 3 * fast];
+    run.steps = [
+      { ...step('greedy', 2.2, 1.9), repWallMs: slowdown(1.1) },
+      { ...step('cd', 1.7 * 3, 1.5), repWallMs: slowdown(1.1 * 1.4) },
+      { ...step('dola', 1.6, 1.3), repWallMs: slowdown(1.1 * 1.6) },
+    ];
+    run.stepFloors = [{ device: 'wasm', model: 'expert', contextTokens: 32, repBareRunMs: slowdown(1) }];
+    const targets = speedTargets(run);
+    const byName = (start: string) => targets.find((t) => t.target.startsWith(start))!;
+    expect(byName('Expert greedy step').measured).toBe('1.10×');
+    expect(byName('Expert greedy step').met).toBe(true);
+    expect(byName('Expert greedy step').why).toContain('Paired by repetition (6)');
+    // Step minus floor, per repetition: 0.1 three times, 0.3 three times.
+    expect(byName('Fixed cost').measured).toBe('0.20 ms');
+    expect(byName('Contrastive decoding').measured).toBe('1.40×');
+    expect(byName('Contrastive decoding').met).toBe(true);
+    expect(byName('DoLa').measured).toBe('1.60×');
+    expect(byName('DoLa').met).toBe(false);
+    // Unpaired, the breakdown's medians would judge CD by 5.1 against 2.2 ms.
+    expect(5.1 / 2.2).toBeGreaterThan(SPEED_GOALS.methodOverGreedy);
+  });
 });
