@@ -32,7 +32,12 @@ interface LoadResultLike {
 interface ClientLike {
   load(model: string, options: { device: string }): Promise<LoadResultLike>;
   open(spec: unknown): Promise<SessionLike>;
-  measureForward(model: string, contextTokens: number, repeats: number): Promise<{ cachedMs: number[]; recomputeMs: number[]; bareRunMs: number[] }>;
+  measureForward(
+    model: string,
+    contextTokens: number,
+    repeats: number,
+    options?: { bareOnly?: boolean },
+  ): Promise<{ cachedMs: number[]; recomputeMs: number[]; bareRunMs: number[] }>;
   close(): void;
 }
 interface BenchWindow {
@@ -198,17 +203,18 @@ export async function stepLatency(arg: {
   return samples;
 }
 
-/** KV cache vs full recompute (the worker times both on the same model in the same call). */
+/** KV cache vs full recompute (the worker times both on the same model in the same call); bareOnly: the bare run alone. */
 export async function kvCache(arg: {
   device: string;
   model: string;
   contextTokens: number;
   repeats: number;
+  bareOnly?: boolean;
 }): Promise<{ cachedMs: number[]; recomputeMs: number[]; bareRunMs: number[] }> {
   const w = window as unknown as BenchWindow;
   const client = w.__bench?.[arg.device];
   if (!client) throw new Error(`no client for ${arg.device}; call prepareClient first`);
-  const result = await client.measureForward(arg.model, arg.contextTokens, arg.repeats);
+  const result = await client.measureForward(arg.model, arg.contextTokens, arg.repeats, { bareOnly: arg.bareOnly === true });
   return { cachedMs: result.cachedMs, recomputeMs: result.recomputeMs, bareRunMs: result.bareRunMs };
 }
 

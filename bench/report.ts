@@ -56,7 +56,7 @@ export function renderMarkdown(r: BenchResults): string {
     'Messaging = the page\'s wall time − the worker\'s. Inside the worker: the forward passes\' phases (every model of the step summed) and ' +
       'the rest ("decoding JS": softmax, processors, sampling, traces over the vocabulary). The floor is onnxruntime\'s bare run of the same ' +
       'graph on a cached step\'s inputs, no layer_logits, 32 tokens of context, timed once in every repetition of the steps (the median ' +
-      'over repetitions; the KV-cache table\'s where a run has no such timing). The targets pair each repetition\'s medians.',
+      'over repetitions; the KV-cache table\'s where a run has no such timing).',
     '',
   );
   const floor = (model: string, device: string): number | undefined => {

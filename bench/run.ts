@@ -261,9 +261,6 @@ function summarizeSteps(device: string, entry: (typeof METHODS)[number], samples
     medianForwardMsPerStep: round(median(samples.map((s) => s.forwardMs))),
     tokensPerStep: round(mean(samples.map((s) => s.tokens)), 3),
     breakdown: summarizeBreakdown(samples),
-    repWallMs: Array.from({ length: plan.reps }, (_, rep) => samples.filter((s) => s.rep === rep).map((s) => s.wallMs)).map((walls) =>
-      walls.length > 0 ? round(median(walls), 3) : Number.NaN,
-    ),
     minMsPerToken: round(Math.min(...perToken)),
     maxMsPerToken: round(Math.max(...perToken)),
   };
@@ -276,9 +273,9 @@ async function measureSteps(
   plan: { warmup: number; reps: number; steps: number },
   withFloor: boolean,
 ): Promise<{ steps: StepRecord[]; floor: StepFloorRecord | null }> {
-  // Repetitions outermost, methods inside: a change in machine load spreads over every method,
-  // and the ratios the targets judge pair each repetition's medians (this machine's speed drifts
-  // between minutes: a floor timed after all the steps once came out above the steps' own runs).
+  // Repetitions outermost, methods inside: a change in machine load spreads over every method.
+  // The floor is timed in every repetition too, so that it spans the same minutes as the steps
+  // (timed once after them, it once came out above the steps' own session.run).
   const samples = new Map<string, inPage.StepSample[]>();
   const floor: StepFloorRecord = { device, model: 'expert', contextTokens: KV_CONTEXTS[0], repBareRunMs: [] };
   const specOf = (entry: (typeof METHODS)[number]) => ({ ...entry.spec, prompt: PROMPT, stopAtEos: false });
@@ -291,7 +288,7 @@ async function measureSteps(
       samples.set(entry.method, [...(samples.get(entry.method) ?? []), ...got.map((s) => ({ ...s, rep }))]);
     }
     if (withFloor) {
-      const timed = await page.evaluate(inPage.kvCache, { device, model: floor.model, contextTokens: floor.contextTokens, repeats: plan.steps });
+      const timed = await page.evaluate(inPage.kvCache, { device, model: floor.model, contextTokens: floor.contextTokens, repeats: plan.steps, bareOnly: true });
       floor.repBareRunMs.push(round(median(timed.bareRunMs), 3));
     }
     log(`  ${device} steps: repetition ${rep + 1}/${plan.reps} done`);

@@ -60,7 +60,7 @@ export interface StepFloorRecord {
   device: string;
   model: string;
   contextTokens: number;
-  /** Median bare run within each repetition, in the order of StepRecord.repWallMs. */
+  /** Median bare run within each repetition, in order. */
   repBareRunMs: number[];
 }
 
@@ -85,8 +85,6 @@ export interface StepRecord {
   tokensPerStep: number;
   /** Where a step's time went (medians over the timed steps; null when the worker sent no profile). */
   breakdown: StepBreakdown | null;
-  /** The median wall time of a step within each repetition, in order, to pair with other methods' and the floor's. */
-  repWallMs: number[];
   minMsPerToken: number;
   maxMsPerToken: number;
 }

@@ -141,9 +141,13 @@ export class RuntimeClient {
     return new SessionHandle(this, session, spec, opened, replayed);
   }
 
-  /** Times a model's forward pass with and without the KV cache (for the benchmark). */
-  measureForward(model: string, contextTokens: number, repeats: number, options: CallOptions = {}): Promise<ForwardTimings> {
-    return this.request('measure', { model, contextTokens, repeats }, options);
+  /**
+   * Times a model's forward pass with and without the KV cache, and onnxruntime's bare run (for the
+   * benchmark); with bareOnly, the bare run alone.
+   */
+  measureForward(model: string, contextTokens: number, repeats: number, options: CallOptions & { bareOnly?: boolean } = {}): Promise<ForwardTimings> {
+    const { bareOnly, ...call } = options;
+    return this.request('measure', { model, contextTokens, repeats, ...(bareOnly ? { bareOnly } : {}) }, call);
   }
 
   /** Releases one reference to a model (it is freed when the last one goes, with its sessions). */

@@ -285,7 +285,8 @@ export interface Requests {
   runTo: { params: { session: string; tokens: number }; result: RunToResult };
   dispose: { params: { session?: string; model?: string }; result: { released: boolean } };
   cancel: { params: { target: number }; result: { cancelled: boolean } };
-  measure: { params: { model: string; contextTokens: number; repeats: number }; result: ForwardTimings };
+  /** bareOnly: time only the bare run (cachedMs and recomputeMs come back empty). */
+  measure: { params: { model: string; contextTokens: number; repeats: number; bareOnly?: boolean }; result: ForwardTimings };
   stats: { params: Record<string, never>; result: WorkerStats };
 }
 

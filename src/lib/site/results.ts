@@ -34,8 +34,6 @@ export interface BenchStep {
   tokensPerStep: number;
   /** Where a step's time went (bench/types.ts StepBreakdown); absent in results written before it existed. */
   breakdown?: (StepProfile & { wallMs: number; messagingMs: number; jsMs: number }) | null;
-  /** Median step wall time in each repetition, in order; absent in results written before ratios were paired. */
-  repWallMs?: number[];
 }
 
 /** The expert's bare run timed in each repetition of the step timings (bench/types.ts StepFloorRecord). */

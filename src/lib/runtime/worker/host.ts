@@ -109,7 +109,7 @@ export class WorkerHost {
       },
       runTo: (m, a) => this.runTo(m, a),
       dispose: async (m) => this.dispose(m),
-      measure: (m, a) => measureForward(this.model(m.model).loaded, m.contextTokens, m.repeats, a.controller.signal),
+      measure: (m, a) => measureForward(this.model(m.model).loaded, m.contextTokens, m.repeats, a.controller.signal, m.bareOnly === true),
       stats: async () => ({
         models: [...this.models].map(([model, slot]) => ({ model, references: slot.references, device: slot.loaded.device.device })),
         sessions: this.sessions.size,

@@ -16,6 +16,7 @@ export async function measureForward(
   contextTokens: number,
   repeats: number,
   signal: AbortSignal,
+  bareOnly = false,
 ): Promise<ForwardTimings> {
   const { model } = loaded;
   const limit = model.info.contextLength;
@@ -42,7 +43,9 @@ export async function measureForward(
   // A decoding step's cache storage comes from what the step before released (the model's buffer
   // pool); the untimed runs put storage of this size in the pool, as a step at this length has.
   for (let w = 0; w < WARM_RUNS; w++) model.disposeCache((await model.forward(last, prefix.cache)).cache);
-  for (let r = 0; r < repeats; r++) {
+  // The bare run alone leaves out the recomputation's large fresh allocations, which would slow
+  // whatever the benchmark times next.
+  for (let r = 0; r < (bareOnly ? 0 : repeats); r++) {
     if (signal.aborted) throw new RuntimeError(cancelledError('The measurement'));
     let start = performance.now();
     const step = await model.forward(last, prefix.cache);
