@@ -85,12 +85,13 @@ function amateurTarget(kv: BenchKv | undefined): SpeedTarget {
   const goal = `≤ ${ms(SPEED_GOALS.amateurForwardMs)}`;
   if (!kv) return unmeasured(target, goal, 'amateur forward pass at 32 tokens');
   const floor = kv.bareRunMedianMs;
+  const met = kv.cachedMedianMs <= SPEED_GOALS.amateurForwardMs;
   const why =
     floor === undefined
       ? 'The run did not time a bare session.run of the amateur.'
       : `onnxruntime's bare session.run of the amateur's graph alone takes ${ms(floor)}` +
-        (floor > SPEED_GOALS.amateurForwardMs ? ', more than the goal: no work around it can reach it on this machine.' : '.');
-  return { target, goal, measured: ms(kv.cachedMedianMs), met: kv.cachedMedianMs <= SPEED_GOALS.amateurForwardMs, why };
+        (floor > SPEED_GOALS.amateurForwardMs && !met ? ', more than the goal: no work around it can reach it on this machine.' : '.');
+  return { target, goal, measured: ms(kv.cachedMedianMs), met, why };
 }
 
 function methodTargets(steps: BenchStep[]): SpeedTarget[] {
