@@ -1,7 +1,7 @@
 /**
- * The benchmark's browser side, shared by `npm run bench` (run.ts) and compare-loads.ts: contexts
- * prepared for the functions in in-page.ts, the /dev/runtime/ page they run on, on-disk profiles,
- * and a reader's visit that loads one model.
+ * The benchmark's browser side, shared by `npm run bench` (run.ts), compare-loads.ts and
+ * compare-steps.ts: contexts prepared for the functions in in-page.ts, the /dev/runtime/ page
+ * they run on, on-disk profiles, and a reader's visit that loads one model.
  */
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium';
