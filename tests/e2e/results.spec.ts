@@ -73,8 +73,12 @@ test('the results page shows the benchmark and the evaluation from their JSON fi
   for (const chart of ['step-latency', 'kv-cache', 'speedup', 'repetition', 'dola-layers']) {
     const charts = page.locator(`[data-chart="${chart}"]`);
     for (let i = 0; i < (await charts.count()); i++) {
-      await charts.nth(i).scrollIntoViewIfNeeded();
-      await expect(charts.nth(i).locator('svg[role="img"]')).toHaveAttribute('aria-label', /\d/);
+      // A section above the chart can grow as it first renders (content-visibility: auto starts
+      // it at an estimated height) and push the chart back out of view: scroll again, as a reader would.
+      await expect(async () => {
+        await charts.nth(i).scrollIntoViewIfNeeded();
+        await expect(charts.nth(i).locator('svg[role="img"]')).toHaveAttribute('aria-label', /\d/, { timeout: 1000 });
+      }).toPass({ timeout: 10_000 });
     }
   }
   // Plot draws one bar per static DoLa layer.

@@ -156,8 +156,8 @@ function cachedLoadTarget(bench: BenchResultsView): SpeedTarget {
   if (!visit) return unmeasured(target, goal, "warm load in an on-disk profile (a reader's second visit)");
   const outside = visit.medianMs - visit.medianLoadMs - visit.medianWarmupMs;
   const why = [
-    `Of ${ms(visit.medianMs)}, ${ms(outside)} is starting the worker and messaging, ${ms(visit.medianWarmupMs)} the first forward pass` +
-      (visit.medianPhases ? `; ${loadPhasesWhy(visit.medianPhases, visit.medianLoadMs)}` : ` and ${ms(visit.medianLoadMs)} the load in the worker.`),
+    `Of ${ms(visit.medianMs)}: worker start and messaging ${ms(outside)}, first forward pass ${ms(visit.medianWarmupMs)}` +
+      (visit.medianPhases ? `; ${loadPhasesWhy(visit.medianPhases)}` : `, the load in the worker ${ms(visit.medianLoadMs)}.`),
     runtimeFloorWhy(bench, visit),
     freshMemoryWhy(bench),
     startedWhy(bench),
@@ -166,13 +166,10 @@ function cachedLoadTarget(bench: BenchResultsView): SpeedTarget {
 }
 
 /** The worker's part of a load, phase by phase (medians, so they need not add up exactly). */
-function loadPhasesWhy(phases: NonNullable<BenchLoad['medianPhases']>, loadMs: number): string {
-  const runtime = phases.runtimeMs === null ? 'onnxruntime-web had started before the load' : `onnxruntime-web had started (its wasm compiled, its threads running) at ${ms(phases.runtimeMs)}`;
+function loadPhasesWhy(phases: NonNullable<BenchLoad['medianPhases']>): string {
+  const runtime = phases.runtimeMs === null ? 'onnxruntime had started before the load' : `onnxruntime started at ${ms(phases.runtimeMs)}`;
   const creation = phases.sessionMs - Math.max(phases.runtimeMs ?? 0, phases.weightsMs);
-  return (
-    `in the worker's ${ms(loadMs)}, ${runtime}, the weights had been read from the browser's cache at ${ms(phases.weightsMs)} (both at once), ` +
-    `and the model was ready at ${ms(phases.sessionMs)}: ${ms(creation)} creating its session after both.`
-  );
+  return `in the worker, ${runtime}, weights read at ${ms(phases.weightsMs)} (at once), session created ${ms(creation)} after both.`;
 }
 
 /** What compiling onnxruntime's wasm costs on its own, beside the load's own start of it. */
@@ -181,8 +178,8 @@ function runtimeFloorWhy(bench: BenchResultsView, visit: BenchLoad): string {
   if (!compile) return '';
   const mb = (compile.bytes / 1e6).toFixed(1);
   const creation = visit.medianPhases ? visit.medianPhases.sessionMs - Math.max(visit.medianPhases.runtimeMs ?? 0, visit.medianPhases.weightsMs) : null;
-  const sum = creation === null ? '' : `; with the session's creation that is ${ms(compile.medianMs + creation)} before any forward pass`;
-  return `Compiling onnxruntime-web's ${mb} MB wasm alone, from the same caches with nothing else running, takes ${ms(compile.medianMs)} on this machine${sum}.`;
+  const sum = creation === null ? '' : `; with the session's creation, ${ms(compile.medianMs + creation)} before any forward pass`;
+  return `Alone on this machine, compiling onnxruntime's ${mb} MB wasm takes ${ms(compile.medianMs)}${sum}.`;
 }
 
 /** Session creation copies the model into memory the worker has never touched; what that costs here. */
@@ -190,13 +187,13 @@ function freshMemoryWhy(bench: BenchResultsView): string {
   const touch = bench.memoryTouch;
   if (!touch) return '';
   const mb = (touch.bytes / 1e6).toFixed(1);
-  return `Creating the session copies the model into memory the new worker has never touched: on this machine ${mb} MB into fresh memory takes ${ms(touch.freshMs)}, into the same memory again ${ms(touch.reusedMs)}.`;
+  return `Creating it copies the model into memory the new worker never touched: ${mb} MB into fresh memory takes ${ms(touch.freshMs)} here, into the same memory again ${ms(touch.reusedMs)}.`;
 }
 
 function startedWhy(bench: BenchResultsView): string {
   const started = bench.loads.find((l) => l.device === SPEED_GOALS.device && l.worker === 'runtime-started');
   if (!started) return '';
-  return `A load in a worker whose onnxruntime had already started took ${ms(started.medianMs)} (${started.model}, ${started.cache}, ${started.bytesFetched.toLocaleString('en')} bytes fetched).`;
+  return `A load whose onnxruntime had started took ${ms(started.medianMs)} (${started.model}, ${started.cache}).`;
 }
 
 function chapterJsTarget(bench: BenchResultsView): SpeedTarget {
