@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium';
 import { ISOLATION_HEADERS } from '../integrations/security-policy.mjs';
 import * as inPage from './in-page';
+import { METHODS, specOf } from './methods';
 import { prepareContext, waitForRuntime } from './runtime-page';
 import { serveStatic } from './server';
 import { median } from './stats';
@@ -25,17 +26,11 @@ const [baseDir, newDir] = process.argv.slice(2).filter((a, i, all) => !a.startsW
 if (!baseDir || !newDir) throw new Error('usage: tsx bench/compare-steps.ts BASE_DIR NEW_DIR [--methods greedy,dola,cd] [--rounds N] [--steps N]');
 const rounds = Number(option('rounds', '8'));
 const steps = Number(option('steps', '16'));
-const PROMPT = 'The old man looked at the sea and said that';
-const SPECS: Record<string, { method: string; [key: string]: unknown }> = {
-  greedy: { method: 'sampling', model: 'expert', sampling: { temperature: 0 } },
-  'top-p': { method: 'sampling', model: 'expert', sampling: { temperature: 1, topP: 0.9 }, seed: 1 },
-  beam: { method: 'beam', model: 'expert', numBeams: 4, maxNewTokens: 64 },
-  cd: { method: 'contrastive', expert: 'expert', amateur: 'amateur', contrastive: { variant: 'li2022' } },
-  dola: { method: 'dola', model: 'expert', layers: 'high' },
-  speculative: { method: 'speculative', target: 'expert', draft: 'amateur', gamma: 4, sampling: { temperature: 1 }, seed: 1 },
-};
-const methods = option('methods', 'greedy,cd,dola').split(',');
-for (const m of methods) if (!SPECS[m]) throw new Error(`unknown method ${m}; known: ${Object.keys(SPECS).join(', ')}`);
+const methods = option('methods', 'greedy,cd,dola').split(',').map((key) => {
+  const entry = METHODS.find((m) => m.method === key);
+  if (!entry) throw new Error(`unknown method ${key}; known: ${METHODS.map((m) => m.method).join(', ')}`);
+  return entry;
+});
 
 const builds = { base: resolve(baseDir), new: resolve(newDir) } as const;
 const servers = { base: await serveStatic(builds.base, 4395, ISOLATION_HEADERS), new: await serveStatic(builds.new, 4396, ISOLATION_HEADERS) };
@@ -54,11 +49,11 @@ const samples: Record<string, Record<string, number[]>> = {};
 const record = (key: string, field: string, values: number[]) => ((samples[key] ??= {})[field] ??= []).push(...values);
 try {
   for (let round = 0; round <= rounds; round++) {
-    for (const method of methods) {
+    for (const entry of methods) {
+      const method = entry.method;
       for (const build of round % 2 === 0 ? (['base', 'new'] as const) : (['new', 'base'] as const)) {
-        const spec = { ...SPECS[method], prompt: PROMPT, stopAtEos: false };
         // Round 0 warms both builds up (V8 compiles the hot code with its optimizing tier meanwhile).
-        const got = await pages[build].evaluate(inPage.stepLatency, { device: 'wasm', spec, warmup: 0, reps: 1, steps });
+        const got = await pages[build].evaluate(inPage.stepLatency, { device: 'wasm', spec: specOf(entry), warmup: 0, reps: 1, steps });
         if (round === 0) continue;
         const profiled = got.filter((s) => s.profile !== null);
         const forward = (p: NonNullable<inPage.StepSample['profile']>) => p.inputsMs + p.runMs + p.logitsMs + p.kvMs;

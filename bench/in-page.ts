@@ -5,7 +5,7 @@
  * one client per device on window.__bench between calls.
  */
 // A type only, erased before the functions are serialized.
-import type { StepProfile } from '../src/lib/runtime/protocol';
+import type { LoadPhases, StepProfile } from '../src/lib/runtime/protocol';
 
 /** The slice of RuntimeClient / SessionHandle the benchmark uses (the real ones run in the page). */
 interface StepLike {
@@ -26,7 +26,7 @@ interface LoadResultLike {
   bytes: number;
   loadMs: number;
   warmupMs: number;
-  phases: { runtimeMs: number | null; weightsMs: number; sessionMs: number };
+  phases: LoadPhases;
   shared: boolean;
 }
 interface ClientLike {
@@ -91,9 +91,9 @@ export async function compileWasm(arg: { url: string }): Promise<{ ms: number; b
 
 /**
  * How slow freshly allocated memory is to touch on this machine: `bytes` copied into a new buffer
- * (its pages touched for the first time), then into the same buffer again. Median of `reps`.
+ * (its pages touched for the first time), then into the same buffer again; one time each per rep.
  */
-export async function touchMemory(arg: { bytes: number; reps: number }): Promise<{ freshMs: number; reusedMs: number }> {
+export async function touchMemory(arg: { bytes: number; reps: number }): Promise<{ freshMs: number[]; reusedMs: number[] }> {
   const source = new Uint8Array(arg.bytes).fill(1);
   const fresh: number[] = [];
   const reused: number[] = [];
@@ -106,8 +106,7 @@ export async function touchMemory(arg: { bytes: number; reps: number }): Promise
     target.set(source);
     reused.push(performance.now() - start);
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return { freshMs: median(fresh), reusedMs: median(reused) };
+  return { freshMs: fresh, reusedMs: reused };
 }
 
 /** What the browser says about WebGPU: null when it has no adapter. */

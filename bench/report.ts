@@ -1,8 +1,7 @@
 /** bench/results.md: the results as markdown tables, written from the same object as the JSON. */
 import type { BenchResults } from './types';
 import { SPEED_TARGET_COLUMNS, speedTargetRows } from '../src/lib/site/speed-targets';
-import { loadFloorSentences, loadPhasesCell } from '../src/lib/site/results';
-import { median } from './stats';
+import { loadFloorSentences, loadPhasesCell, stepFloor } from '../src/lib/site/results';
 
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(2)} MB`;
@@ -59,11 +58,7 @@ export function renderMarkdown(r: BenchResults): string {
       'over repetitions; the KV-cache table\'s where a run has no such timing).',
     '',
   );
-  const floor = (model: string, device: string): number | undefined => {
-    const beside = r.stepFloors?.find((f) => f.model === model && f.device === device)?.repBareRunMs;
-    if (beside && beside.length > 0) return median(beside);
-    return r.kvCache.find((k) => k.model === model && k.device === device && k.contextTokens === 32)?.bareRunMedianMs;
-  };
+  const floor = (model: string, device: string): number | undefined => stepFloor(r, device, model)?.ms;
   out.push(
     table(
       ['Method', 'Backend', 'Wall ms / step', 'Messaging', 'Decoding JS', 'Input tensors', 'session.run', 'Reading logits', 'KV cache', 'Forward calls', 'Floor (bare run, expert)'],

@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { estimateAlpha, expectedSpeedup } from '../src/lib/decoding/speculative';
 import { measureBundle } from './bundle';
 import * as inPage from './in-page';
+import { METHODS, PROMPT, specOf, type BenchMethod } from './methods';
 import { launchProfile, prepareContext, visitAndCompile, visitAndLoad, waitForRuntime } from './runtime-page';
 import { ORT_BUILDS, ORT_DIR } from '../src/lib/runtime/worker/ort-files';
 import { renderMarkdown } from './report';
@@ -35,7 +36,6 @@ import type { StepProfile } from '../src/lib/runtime/protocol';
 import type { BenchResults, KvRecord, LoadRecord, MemoryTouchRecord, RuntimeCompileRecord, SpeculativeRecord, StepBreakdown, StepFloorRecord, StepRecord } from './types';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const PROMPT = 'The old man looked at the sea and said that';
 
 function flag(name: string): boolean {
   return process.argv.includes(`--${name}`);
@@ -61,25 +61,6 @@ const WEBGPU_STEPS = { warmup: 0, reps: 1, steps: 3 };
 const LOAD_MODELS = ['amateur', 'expert', 'expert-early'];
 const KV_CONTEXTS = [32, 128, 256];
 
-/** Every method of the site on the bundled models (stopAtEos off: runs never end early). */
-const METHODS: Array<{ method: string; label: string; models: string[]; spec: { method: string; [key: string]: unknown } }> = [
-  { method: 'greedy', label: 'Greedy', models: ['expert'], spec: { method: 'sampling', model: 'expert', sampling: { temperature: 0 } } },
-  { method: 'top-p', label: 'Top-p 0.9, T = 1', models: ['expert'], spec: { method: 'sampling', model: 'expert', sampling: { temperature: 1, topP: 0.9 }, seed: 1 } },
-  { method: 'beam', label: 'Beam search, 4 beams', models: ['expert'], spec: { method: 'beam', model: 'expert', numBeams: 4, maxNewTokens: 64 } },
-  {
-    method: 'cd',
-    label: 'Contrastive decoding (expert − amateur)',
-    models: ['expert', 'amateur'],
-    spec: { method: 'contrastive', expert: 'expert', amateur: 'amateur', contrastive: { variant: 'li2022' } },
-  },
-  { method: 'dola', label: 'DoLa, dynamic (high bucket, JSD)', models: ['expert'], spec: { method: 'dola', model: 'expert', layers: 'high' } },
-  {
-    method: 'speculative',
-    label: 'Speculative, gamma 4, T = 1',
-    models: ['expert', 'amateur'],
-    spec: { method: 'speculative', target: 'expert', draft: 'amateur', gamma: 4, sampling: { temperature: 1 }, seed: 1 },
-  },
-];
 
 const started = Date.now();
 const elapsedS = (): number => (Date.now() - started) / 1000;
@@ -221,8 +202,9 @@ async function measureMemoryTouch(browser: Browser, baseUrl: string): Promise<Me
     const bytes = statSync(join(SITE, 'models', 'expert', 'onnx', 'model.onnx')).size;
     const reps = 5;
     const touched = await page.evaluate(inPage.touchMemory, { bytes, reps });
-    log(`  ${bytes} bytes into fresh memory ${touched.freshMs.toFixed(1)} ms, again ${touched.reusedMs.toFixed(1)} ms`);
-    return { bytes, reps, freshMs: round(touched.freshMs), reusedMs: round(touched.reusedMs, 2) };
+    const [freshMs, reusedMs] = [median(touched.freshMs), median(touched.reusedMs)];
+    log(`  ${bytes} bytes into fresh memory ${freshMs.toFixed(1)} ms, again ${reusedMs.toFixed(1)} ms`);
+    return { bytes, reps, freshMs: round(freshMs), reusedMs: round(reusedMs, 2) };
   } finally {
     await context.close();
   }
@@ -246,7 +228,7 @@ function summarizeBreakdown(samples: inPage.StepSample[]): StepBreakdown | null 
   };
 }
 
-function summarizeSteps(device: string, entry: (typeof METHODS)[number], samples: inPage.StepSample[], plan: { warmup: number; reps: number; steps: number }): StepRecord {
+function summarizeSteps(device: string, entry: BenchMethod, samples: inPage.StepSample[], plan: { warmup: number; reps: number; steps: number }): StepRecord {
   const perToken = samples.map((s) => s.wallMs / Math.max(1, s.tokens));
   return {
     method: entry.method,
@@ -278,7 +260,6 @@ async function measureSteps(
   // (timed once after them, it once came out above the steps' own session.run).
   const samples = new Map<string, inPage.StepSample[]>();
   const floor: StepFloorRecord = { device, model: 'expert', contextTokens: KV_CONTEXTS[0], repBareRunMs: [] };
-  const specOf = (entry: (typeof METHODS)[number]) => ({ ...entry.spec, prompt: PROMPT, stopAtEos: false });
   // Untimed steps of every method first: right after a load, V8 is still compiling the hot wasm
   // and JavaScript with its optimizing tier, and steps there ran 2-5 times slower than later.
   for (const entry of METHODS) await page.evaluate(inPage.stepLatency, { device, spec: specOf(entry), warmup: plan.warmup, reps: 0, steps: 0 });

@@ -27,11 +27,6 @@ export async function waitForRuntime(page: Page): Promise<void> {
   await page.waitForFunction(() => 'decodingRuntime' in window, null, { timeout: 120_000 });
 }
 
-/**
- * A reader's visit: a new page load of /dev/runtime/ in the context's page, one load of `model`
- * on WASM in a new worker, then a pause, since Chromium writes a wasm module's code cache a little
- * after it has run.
- */
 /** A reader's visit that only compiles one wasm file of the site (say onnxruntime's) in the page. */
 export async function visitAndCompile(context: BrowserContext, baseUrl: string, path: string): Promise<{ ms: number; bytes: number }> {
   const page = context.pages()[0] ?? (await context.newPage());
@@ -40,6 +35,11 @@ export async function visitAndCompile(context: BrowserContext, baseUrl: string, 
   return page.evaluate(inPage.compileWasm, { url: `${baseUrl}/${path}` });
 }
 
+/**
+ * A reader's visit: a new page load of /dev/runtime/ in the context's page, one load of `model`
+ * on WASM in a new worker, then a pause, since Chromium writes a wasm module's code cache a little
+ * after it has run.
+ */
 export async function visitAndLoad(context: BrowserContext, baseUrl: string, model: string): Promise<inPage.LoadSample> {
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`${baseUrl}/dev/runtime/`);

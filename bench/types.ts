@@ -3,7 +3,7 @@
  * row per configuration, medians over repetitions), ready for a table or an Observable Plot mark.
  * Times are milliseconds unless a field says otherwise; bytes are bytes.
  */
-import type { StepProfile } from '../src/lib/runtime/protocol';
+import type { LoadPhases, StepProfile } from '../src/lib/runtime/protocol';
 import type { BundleReport } from './bundle';
 
 export interface LoadRecord {
@@ -33,7 +33,7 @@ export interface LoadRecord {
   /** Model bytes that arrived over the network (0 when everything came from the cache). */
   bytesFetched: number;
   /** Medians of the load's phases (protocol.ts LoadPhases): each the time from the load's start until that part was done. */
-  medianPhases: { runtimeMs: number | null; weightsMs: number; sessionMs: number };
+  medianPhases: LoadPhases;
 }
 
 /** Copying the expert's bytes into freshly allocated memory, then into the same memory again, in the page. */

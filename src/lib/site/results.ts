@@ -4,7 +4,8 @@
  * `astro check` fail here rather than leaving an empty chart. The functions reshape records into
  * the flat rows the charts and tables draw.
  */
-import type { StepProfile } from '../runtime/protocol';
+import type { LoadPhases, StepProfile } from '../runtime/protocol';
+import { median } from '../stats/median';
 
 export interface BenchSpeculative {
   device: string;
@@ -69,7 +70,7 @@ export interface BenchLoad {
   medianWarmupMs: number;
   bytesFetched: number;
   /** Absent in results written before loads were split into phases (protocol.ts LoadPhases). */
-  medianPhases?: { runtimeMs: number | null; weightsMs: number; sessionMs: number };
+  medianPhases?: LoadPhases;
 }
 
 /** onnxruntime-web's wasm compiled on its own in the page, on a reader's later visit. */
@@ -254,6 +255,27 @@ export function dolaLabel(r: Pick<EvalDolaRecord, 'method' | 'bucket' | 'layer' 
 /** The best row of a list by a score, or undefined for an empty list. */
 export function best<T>(rows: readonly T[], score: (row: T) => number): T | undefined {
   return rows.reduce<T | undefined>((top, row) => (top === undefined || score(row) > score(top) ? row : top), undefined);
+}
+
+/**
+ * The floor under a step of `model` on `device`: onnxruntime's bare run timed in every repetition
+ * of the step timings (its median over them; `repetitions` says how many), else, in results
+ * written before that, the KV-cache table's at 32 tokens (`repetitions` null), timed later.
+ */
+export function stepFloor(
+  bench: Pick<BenchResultsView, 'stepFloors' | 'kvCache'>,
+  device: string,
+  model: string,
+): { ms: number; repetitions: number | null } | null {
+  const beside = bench.stepFloors?.find((f) => f.device === device && f.model === model)?.repBareRunMs;
+  if (beside && beside.length > 0) return { ms: median(beside), repetitions: beside.length };
+  const kv = bench.kvCache.find((k) => k.model === model && k.device === device && k.contextTokens === 32)?.bareRunMedianMs;
+  return kv === undefined ? null : { ms: kv, repetitions: null };
+}
+
+/** Creating the model's session, after both the runtime's start and the weights it needs. */
+export function sessionCreationMs(phases: LoadPhases): number {
+  return phases.sessionMs - Math.max(phases.runtimeMs ?? 0, phases.weightsMs);
 }
 
 /** Milliseconds as the results show them: whole from 100 up, two decimals below. */

@@ -4,8 +4,7 @@
  * and the measured numbers that say why. bench/results.md and the results page both print these
  * rows, so the verdict always comes from the same run as the numbers beside it.
  */
-import { median } from '../stats/median';
-import { ms, type BenchKv, type BenchLoad, type BenchResultsView, type BenchSpeculative, type BenchStep, type BenchStepFloor } from './results';
+import { ms, sessionCreationMs, stepFloor, type BenchKv, type BenchLoad, type BenchResultsView, type BenchSpeculative, type BenchStep } from './results';
 
 /** The goals, on threaded WASM (the site's backend on a cross-origin isolated page). */
 export const SPEED_GOALS = {
@@ -51,20 +50,10 @@ function partsAboveFloor(b: Breakdown, floor: number): string {
   );
 }
 
-/**
- * The floor under a greedy step: the bare run timed in every repetition of the step timings (its
- * median over them), else, in results written before that, the KV-cache table's, timed later.
- */
-function floorOf(floorRun: BenchKv | undefined, stepFloor: BenchStepFloor | undefined): { ms: number; beside: boolean } | null {
-  if (stepFloor && stepFloor.repBareRunMs.length > 0) return { ms: median(stepFloor.repBareRunMs), beside: true };
-  return floorRun?.bareRunMedianMs === undefined ? null : { ms: floorRun.bareRunMedianMs, beside: false };
-}
-
-function greedyTargets(steps: BenchStep[], floorRun: BenchKv | undefined, stepFloor: BenchStepFloor | undefined): SpeedTarget[] {
+function greedyTargets(steps: BenchStep[], floor: ReturnType<typeof stepFloor>): SpeedTarget[] {
   const ratioTarget = 'Expert greedy step ÷ the bare session.run floor';
   const fixedTarget = 'Fixed cost of a step beyond the bare session.run';
   const greedy = steps.find((s) => s.method === 'greedy' && s.breakdown);
-  const floor = floorOf(floorRun, stepFloor);
   if (!greedy || floor === null) {
     return [
       unmeasured(ratioTarget, `≤ ${SPEED_GOALS.greedyOverFloor}×`, 'profiled greedy step or bare run'),
@@ -72,7 +61,7 @@ function greedyTargets(steps: BenchStep[], floorRun: BenchKv | undefined, stepFl
     ];
   }
   const wall = greedy.breakdown!.wallMs;
-  const when = floor.beside ? ` The bare run was timed in each of the ${stepFloor!.repBareRunMs.length} repetitions of the steps.` : '';
+  const when = floor.repetitions === null ? '' : ` The bare run was timed in each of the ${floor.repetitions} repetitions of the steps.`;
   const why = `Step ${ms(wall)} as the page sees it, bare run ${ms(floor.ms)}: ${partsAboveFloor(greedy.breakdown!, floor.ms)}.${when}`;
   return [
     { target: ratioTarget, goal: `≤ ${SPEED_GOALS.greedyOverFloor}×`, measured: times(wall / floor.ms), met: wall / floor.ms <= SPEED_GOALS.greedyOverFloor, why },
@@ -168,8 +157,7 @@ function cachedLoadTarget(bench: BenchResultsView): SpeedTarget {
 /** The worker's part of a load, phase by phase (medians, so they need not add up exactly). */
 function loadPhasesWhy(phases: NonNullable<BenchLoad['medianPhases']>): string {
   const runtime = phases.runtimeMs === null ? 'onnxruntime had started before the load' : `onnxruntime started at ${ms(phases.runtimeMs)}`;
-  const creation = phases.sessionMs - Math.max(phases.runtimeMs ?? 0, phases.weightsMs);
-  return `in the worker, ${runtime}, weights read at ${ms(phases.weightsMs)} (at once), session created ${ms(creation)} after both.`;
+  return `in the worker, ${runtime}, weights read at ${ms(phases.weightsMs)} (at once), session created ${ms(sessionCreationMs(phases))} after both.`;
 }
 
 /** What compiling onnxruntime's wasm costs on its own, beside the load's own start of it. */
@@ -177,7 +165,7 @@ function runtimeFloorWhy(bench: BenchResultsView, visit: BenchLoad): string {
   const compile = bench.runtimeCompile;
   if (!compile) return '';
   const mb = (compile.bytes / 1e6).toFixed(1);
-  const creation = visit.medianPhases ? visit.medianPhases.sessionMs - Math.max(visit.medianPhases.runtimeMs ?? 0, visit.medianPhases.weightsMs) : null;
+  const creation = visit.medianPhases ? sessionCreationMs(visit.medianPhases) : null;
   const sum = creation === null ? '' : `; with the session's creation, ${ms(compile.medianMs + creation)} before any forward pass`;
   return `Alone on this machine, compiling onnxruntime's ${mb} MB wasm takes ${ms(compile.medianMs)}${sum}.`;
 }
@@ -217,11 +205,7 @@ export function speedTargets(bench: BenchResultsView): SpeedTarget[] {
     bench.kvCache.find((k) => k.model === model && k.device === SPEED_GOALS.device && k.contextTokens === 32);
   const speculative = bench.speculative.filter((r) => r.device === SPEED_GOALS.device);
   return [
-    ...greedyTargets(
-      steps,
-      atContext32('expert'),
-      bench.stepFloors?.find((f) => f.device === SPEED_GOALS.device && f.model === 'expert'),
-    ),
+    ...greedyTargets(steps, stepFloor(bench, SPEED_GOALS.device, 'expert')),
     amateurTarget(atContext32('amateur')),
     ...methodTargets(steps),
     ...speculativeTargets(speculative),
